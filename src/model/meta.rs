@@ -1,0 +1,82 @@
+//! Object metadata shared by every kind.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The parts of `metadata` the analysis reads.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObjectMeta {
+    /// `metadata.name`; empty when the object has none (the loader rejects that).
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// `metadata.namespace`; empty for cluster-scoped objects.
+    #[serde(deserialize_with = "null_default")]
+    pub namespace: String,
+    /// `metadata.uid`.
+    #[serde(deserialize_with = "null_default")]
+    pub uid: String,
+    /// `metadata.resourceVersion`, used as a write precondition.
+    #[serde(deserialize_with = "null_default")]
+    pub resource_version: String,
+    /// `metadata.generation`.
+    pub generation: Option<i64>,
+    /// `metadata.creationTimestamp`.
+    pub creation_timestamp: Option<Timestamp>,
+    /// `metadata.deletionTimestamp`: set while the object is terminating.
+    pub deletion_timestamp: Option<Timestamp>,
+    /// `metadata.labels`.
+    #[serde(deserialize_with = "null_default")]
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    #[serde(deserialize_with = "null_default")]
+    pub annotations: BTreeMap<String, String>,
+    /// `metadata.ownerReferences`.
+    #[serde(deserialize_with = "null_default")]
+    pub owner_references: Vec<OwnerReference>,
+}
+
+/// One entry of `metadata.ownerReferences`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OwnerReference {
+    /// The owner's API version, e.g. `apps/v1`.
+    pub api_version: String,
+    /// The owner's kind, e.g. `DaemonSet`.
+    pub kind: String,
+    /// The owner's name.
+    pub name: String,
+    /// The owner's uid.
+    pub uid: String,
+    /// True for the managing controller.
+    pub controller: Option<bool>,
+}
+
+impl ObjectMeta {
+    /// The controller owner reference, if any.
+    pub fn controller_ref(&self) -> Option<&OwnerReference> {
+        self.owner_references
+            .iter()
+            .find(|r| r.controller == Some(true))
+    }
+
+    /// `namespace/name`, or just `name` for cluster-scoped objects.
+    pub fn key(&self) -> String {
+        if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        }
+    }
+}
+
+/// Deserializes an explicit `null` (as YAML writes an empty key) as the type's default.
+pub(crate) fn null_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
