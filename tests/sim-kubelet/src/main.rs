@@ -45,7 +45,11 @@ pub const NODE_READY_LABEL: &str = "sim.kubectl-ds/ready";
 pub const NODE_ALLOCATABLE_ANNOTATION: &str = "sim.kubectl-ds/allocatable";
 
 #[derive(Parser, Debug)]
-#[command(name = "sim-kubelet", version, about = "Simulated kubelet for kubectl-ds e2e tests")]
+#[command(
+    name = "sim-kubelet",
+    version,
+    about = "Simulated kubelet for kubectl-ds e2e tests"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -141,7 +145,9 @@ async fn main() -> Result<()> {
         }
         Cmd::DeleteNodes(a) => {
             let api: Api<Node> = Api::all(client);
-            let list = api.list_metadata(&ListParams::default().labels(&a.selector)).await?;
+            let list = api
+                .list_metadata(&ListParams::default().labels(&a.selector))
+                .await?;
             let names: Vec<String> = list.items.iter().map(|n| n.name_any()).collect();
             let n = names.len();
             futures::stream::iter(names)
@@ -229,7 +235,10 @@ impl Ctx {
 
 async fn run(client: Client, a: RunArgs) -> Result<()> {
     if !a.selector.contains('=') || a.selector.contains(',') {
-        bail!("--selector must be a single key=value label (got {:?})", a.selector);
+        bail!(
+            "--selector must be a single key=value label (got {:?})",
+            a.selector
+        );
     }
     if a.create.nodes > 0 || a.create.node_file.is_some() {
         let specs = node::specs_from_args(&a.create, &a.selector)?;
@@ -274,7 +283,8 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                             None => true,
                             Some(p) => {
                                 let cur = ctx.nodes.lock().unwrap().get(&name).cloned();
-                                cur.map(|c| node::ready_mode(&c) != node::ready_mode(p)).unwrap_or(true)
+                                cur.map(|c| node::ready_mode(&c) != node::ready_mode(p))
+                                    .unwrap_or(true)
                             }
                         };
                         ctx.enqueue(Key::Node(name.clone()));
@@ -302,7 +312,9 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
         let ctx = ctx.clone();
         let synced = pods_synced.clone();
         let api: Api<Pod> = Api::all(client.clone());
-        let cfg = watcher::Config::default().fields("spec.nodeName!=").page_size(2000);
+        let cfg = watcher::Config::default()
+            .fields("spec.nodeName!=")
+            .page_size(2000);
         tokio::spawn(async move {
             let mut seen: Option<HashSet<(String, String)>> = None;
             let mut stream = watcher(api, cfg).default_backoff().boxed();
@@ -350,11 +362,18 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                     // wait until the initial backlog is processed
                     if ctx.queued.lock().unwrap().is_empty() {
                         ready_written = true;
-                        eprintln!("{} sim-kubelet: synced ({} nodes, {} bound pods)", util::now_str(),
-                            ctx.nodes.lock().unwrap().len(), ctx.pods.lock().unwrap().len());
+                        eprintln!(
+                            "{} sim-kubelet: synced ({} nodes, {} bound pods)",
+                            util::now_str(),
+                            ctx.nodes.lock().unwrap().len(),
+                            ctx.pods.lock().unwrap().len()
+                        );
                         if let Some(f) = &ready_file {
                             if let Err(e) = std::fs::write(f, b"ready\n") {
-                                eprintln!("sim-kubelet: cannot write ready file {}: {e}", f.display());
+                                eprintln!(
+                                    "sim-kubelet: cannot write ready file {}: {e}",
+                                    f.display()
+                                );
                             }
                         }
                     }
@@ -380,7 +399,8 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                     for n in nodes {
                         ctx.enqueue(Key::Node(n));
                     }
-                    let pods: Vec<(String, String)> = ctx.pods.lock().unwrap().keys().cloned().collect();
+                    let pods: Vec<(String, String)> =
+                        ctx.pods.lock().unwrap().keys().cloned().collect();
                     for (ns, n) in pods {
                         ctx.enqueue(Key::Pod(ns, n));
                     }
@@ -406,7 +426,10 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                     if let Err(e) = res {
                         ctx.stats.errors.fetch_add(1, Ordering::Relaxed);
                         let retry = if util::is_status(&e, 409) { 200 } else { 1000 };
-                        eprintln!("{} sim-kubelet: {key:?}: {e:#} (retry in {retry} ms)", util::now_str());
+                        eprintln!(
+                            "{} sim-kubelet: {key:?}: {e:#} (retry in {retry} ms)",
+                            util::now_str()
+                        );
                         ctx.enqueue_after(key, Duration::from_millis(retry));
                     }
                 }

@@ -24,7 +24,11 @@ pub enum ReadyMode {
 }
 
 pub fn ready_mode(n: &Node) -> ReadyMode {
-    match n.labels().get(NODE_READY_LABEL).map(|s| s.to_ascii_lowercase()) {
+    match n
+        .labels()
+        .get(NODE_READY_LABEL)
+        .map(|s| s.to_ascii_lowercase())
+    {
         Some(v) if v == "false" => ReadyMode::False,
         Some(v) if v == "unknown" => ReadyMode::Unknown,
         _ => ReadyMode::True,
@@ -34,7 +38,12 @@ pub fn ready_mode(n: &Node) -> ReadyMode {
 /// Deterministic loopback InternalIP for a node name (127.16.0.0/12-ish; data only, never dialled).
 pub fn node_ip(name: &str) -> String {
     let h = hash64(name.as_bytes());
-    format!("127.{}.{}.{}", 16 + (h % 16), (h >> 8) % 256, 1 + (h >> 16) % 254)
+    format!(
+        "127.{}.{}.{}",
+        16 + (h % 16),
+        (h >> 8) % 256,
+        1 + (h >> 16) % 254
+    )
 }
 
 /// The InternalIP of a node object (its own address if it has one, else the derived one).
@@ -65,7 +74,9 @@ pub struct NodeSpecFile {
 }
 
 pub fn parse_taint(s: &str) -> Result<Value> {
-    let (kv, effect) = s.rsplit_once(':').with_context(|| format!("taint {s:?}: expected key[=value]:Effect"))?;
+    let (kv, effect) = s
+        .rsplit_once(':')
+        .with_context(|| format!("taint {s:?}: expected key[=value]:Effect"))?;
     if !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
         bail!("taint {s:?}: effect must be NoSchedule, PreferNoSchedule or NoExecute");
     }
@@ -88,7 +99,11 @@ pub fn specs_from_args(a: &NodeSpecArgs, selector: &str) -> Result<Vec<NodeSpecF
         let (k, v) = parse_kv(l)?;
         labels.insert(k, v);
     }
-    let taints = a.taints.iter().map(|t| parse_taint(t)).collect::<Result<Vec<_>>>()?;
+    let taints = a
+        .taints
+        .iter()
+        .map(|t| parse_taint(t))
+        .collect::<Result<Vec<_>>>()?;
     let width = (a.start + a.nodes).to_string().len().max(1);
     for i in a.start..a.start + a.nodes {
         out.push(NodeSpecFile {
@@ -99,7 +114,8 @@ pub fn specs_from_args(a: &NodeSpecArgs, selector: &str) -> Result<Vec<NodeSpecF
         });
     }
     if let Some(f) = &a.node_file {
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
         let specs: Vec<NodeSpecFile> =
             serde_json::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
         out.extend(specs);
@@ -113,9 +129,15 @@ pub fn specs_from_args(a: &NodeSpecArgs, selector: &str) -> Result<Vec<NodeSpecF
 /// The full Node object (metadata + spec + status) for a spec. Nodes keep `.status` on create.
 pub fn node_object(s: &NodeSpecFile) -> Value {
     let mut labels = s.labels.clone();
-    labels.entry("kubernetes.io/hostname".into()).or_insert_with(|| s.name.clone());
-    labels.entry("kubernetes.io/os".into()).or_insert_with(|| "linux".into());
-    labels.entry("kubernetes.io/arch".into()).or_insert_with(|| "amd64".into());
+    labels
+        .entry("kubernetes.io/hostname".into())
+        .or_insert_with(|| s.name.clone());
+    labels
+        .entry("kubernetes.io/os".into())
+        .or_insert_with(|| "linux".into());
+    labels
+        .entry("kubernetes.io/arch".into())
+        .or_insert_with(|| "amd64".into());
     let mut spec = json!({});
     if !s.taints.is_empty() {
         spec["taints"] = json!(s.taints);
@@ -128,7 +150,11 @@ pub fn node_object(s: &NodeSpecFile) -> Value {
         Some("unknown") => ReadyMode::Unknown,
         _ => ReadyMode::True,
     };
-    let resources = resources_from_annotation(s.annotations.get(NODE_ALLOCATABLE_ANNOTATION).map(|s| s.as_str()));
+    let resources = resources_from_annotation(
+        s.annotations
+            .get(NODE_ALLOCATABLE_ANNOTATION)
+            .map(|s| s.as_str()),
+    );
     let now = now_str();
     json!({
         "apiVersion": "v1",
@@ -139,7 +165,11 @@ pub fn node_object(s: &NodeSpecFile) -> Value {
     })
 }
 
-pub async fn create_nodes(client: &Client, specs: Vec<NodeSpecFile>, concurrency: usize) -> Result<usize> {
+pub async fn create_nodes(
+    client: &Client,
+    specs: Vec<NodeSpecFile>,
+    concurrency: usize,
+) -> Result<usize> {
     let api: Api<Node> = Api::all(client.clone());
     let results: Vec<Result<bool>> = futures::stream::iter(specs)
         .map(|s| {
@@ -149,7 +179,9 @@ pub async fn create_nodes(client: &Client, specs: Vec<NodeSpecFile>, concurrency
                 match api.create(&PostParams::default(), &obj).await {
                     Ok(_) => Ok(true),
                     Err(e) if is_status(&e, 409) => Ok(false),
-                    Err(e) => Err(anyhow::Error::from(e).context(format!("creating node {}", s.name))),
+                    Err(e) => {
+                        Err(anyhow::Error::from(e).context(format!("creating node {}", s.name)))
+                    }
                 }
             }
         })
@@ -188,7 +220,14 @@ pub fn resources_from_annotation(ann: Option<&str>) -> BTreeMap<String, String> 
     r
 }
 
-fn condition(type_: &str, status: &str, reason: &str, message: &str, heartbeat: &str, transition: &str) -> Value {
+fn condition(
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    heartbeat: &str,
+    transition: &str,
+) -> Value {
     json!({"type": type_, "status": status, "reason": reason, "message": message,
            "lastHeartbeatTime": heartbeat, "lastTransitionTime": transition})
 }
@@ -225,15 +264,50 @@ pub fn status_body(
     };
     let conditions = match mode {
         ReadyMode::True => vec![
-            mk("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-            mk("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-            mk("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-            mk("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            mk(
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            mk(
+                "DiskPressure",
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            mk(
+                "PIDPressure",
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+            mk(
+                "Ready",
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+            ),
         ],
         ReadyMode::False => vec![
-            mk("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-            mk("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-            mk("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            mk(
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            mk(
+                "DiskPressure",
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            mk(
+                "PIDPressure",
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
             mk(
                 "Ready",
                 "False",
@@ -243,7 +317,14 @@ pub fn status_body(
         ],
         ReadyMode::Unknown => ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"]
             .iter()
-            .map(|t| mk(t, "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."))
+            .map(|t| {
+                mk(
+                    t,
+                    "Unknown",
+                    "NodeStatusUnknown",
+                    "Kubelet stopped posting node status.",
+                )
+            })
             .collect(),
     };
     json!({
@@ -268,8 +349,15 @@ pub fn status_body(
 }
 
 fn desired_taints(n: &Node, mode: ReadyMode, now: &str) -> (Vec<Taint>, Vec<Value>) {
-    let current: Vec<Taint> = n.spec.as_ref().and_then(|s| s.taints.clone()).unwrap_or_default();
-    let managed = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"];
+    let current: Vec<Taint> = n
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default();
+    let managed = [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ];
     let mut out: Vec<Value> = current
         .iter()
         .filter(|t| !managed.contains(&t.key.as_str()))
@@ -323,9 +411,16 @@ pub async fn reconcile(ctx: &Ctx, name: &str) -> Result<()> {
 
     // --- taints (spec) ---
     let (current, desired) = desired_taints(&n, mode, &now);
-    let cur_v: Vec<Value> = current.iter().map(|t| serde_json::to_value(t).unwrap()).collect();
+    let cur_v: Vec<Value> = current
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap())
+        .collect();
     if taint_sig(&cur_v) != taint_sig(&desired) {
-        let taints = if desired.is_empty() { Value::Null } else { json!(desired) };
+        let taints = if desired.is_empty() {
+            Value::Null
+        } else {
+            json!(desired)
+        };
         let patch = json!({
             "metadata": {"resourceVersion": n.resource_version()},
             "spec": {"taints": taints},
@@ -340,10 +435,15 @@ pub async fn reconcile(ctx: &Ctx, name: &str) -> Result<()> {
     }
 
     // --- status ---
-    let ann = n.annotations().get(NODE_ALLOCATABLE_ANNOTATION).map(|s| s.as_str());
+    let ann = n
+        .annotations()
+        .get(NODE_ALLOCATABLE_ANNOTATION)
+        .map(|s| s.as_str());
     let st = n.status.clone().unwrap_or_default();
     let resources: BTreeMap<String, String> = match (ann, &st.capacity) {
-        (None, Some(cap)) if !cap.is_empty() => cap.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect(),
+        (None, Some(cap)) if !cap.is_empty() => {
+            cap.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()
+        }
         _ => resources_from_annotation(ann),
     };
     let ready_status = st
@@ -356,12 +456,21 @@ pub async fn reconcile(ctx: &Ctx, name: &str) -> Result<()> {
         ReadyMode::False => "False",
         ReadyMode::Unknown => "Unknown",
     };
-    let cap_now: BTreeMap<String, String> =
-        st.capacity.as_ref().map(|c| c.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()).unwrap_or_default();
-    let alloc_now: BTreeMap<String, String> =
-        st.allocatable.as_ref().map(|c| c.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()).unwrap_or_default();
+    let cap_now: BTreeMap<String, String> = st
+        .capacity
+        .as_ref()
+        .map(|c| c.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
+        .unwrap_or_default();
+    let alloc_now: BTreeMap<String, String> = st
+        .allocatable
+        .as_ref()
+        .map(|c| c.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
+        .unwrap_or_default();
     let has_addr = st.addresses.as_ref().is_some_and(|a| !a.is_empty());
-    let has_info = st.node_info.as_ref().is_some_and(|i| !i.kubelet_version.is_empty());
+    let has_info = st
+        .node_info
+        .as_ref()
+        .is_some_and(|i| !i.kubelet_version.is_empty());
     if ready_status.as_deref() == Some(want_ready)
         && cap_now == resources
         && (alloc_now == resources || ann.is_none() && !alloc_now.is_empty())
@@ -378,9 +487,13 @@ pub async fn reconcile(ctx: &Ctx, name: &str) -> Result<()> {
     if let Some(addrs) = st.addresses.as_ref().filter(|a| !a.is_empty()) {
         body["addresses"] = serde_json::to_value(addrs)?;
     }
-    api.patch_status(name, &PatchParams::default(), &Patch::Merge(&json!({"status": body})))
-        .await
-        .with_context(|| format!("patching status of node {name}"))?;
+    api.patch_status(
+        name,
+        &PatchParams::default(),
+        &Patch::Merge(&json!({"status": body})),
+    )
+    .await
+    .with_context(|| format!("patching status of node {name}"))?;
     ctx.stats.node_patches.fetch_add(1, Ordering::Relaxed);
     ctx.log(format!("node {name}: status Ready={want_ready}"));
     Ok(())

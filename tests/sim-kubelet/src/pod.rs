@@ -44,18 +44,29 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 
 pub fn parse_behavior(v: Option<&str>) -> Behavior {
     let mut b = Behavior::default();
-    for tok in v.unwrap_or("").split(',').map(|t| t.trim().to_ascii_lowercase()) {
+    for tok in v
+        .unwrap_or("")
+        .split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+    {
         match tok.as_str() {
             "" | "running" | "ready" => {}
             "image-pull-backoff" | "imagepullbackoff" => b.image_pull_backoff = true,
-            "crash-loop" | "crashloop" | "crash-loop-backoff" | "crashloopbackoff" => b.crash_loop = true,
+            "crash-loop" | "crashloop" | "crash-loop-backoff" | "crashloopbackoff" => {
+                b.crash_loop = true
+            }
             "not-ready" | "notready" => b.not_ready = true,
             "pending" | "stuck" => b.pending = true,
             t if t.starts_with("slow-start") => {
-                let d = t.split_once('=').and_then(|(_, d)| parse_duration(d)).unwrap_or(Duration::from_secs(5));
+                let d = t
+                    .split_once('=')
+                    .and_then(|(_, d)| parse_duration(d))
+                    .unwrap_or(Duration::from_secs(5));
                 b.slow_start = Some(d);
             }
-            other => eprintln!("sim-kubelet: unknown {BEHAVIOR_ANNOTATION} token {other:?} (ignored)"),
+            other => {
+                eprintln!("sim-kubelet: unknown {BEHAVIOR_ANNOTATION} token {other:?} (ignored)")
+            }
         }
     }
     b
@@ -72,7 +83,8 @@ pub fn image_is_bad(image: &str) -> bool {
 /// `busybox:1.36` → `docker.io/library/busybox:1.36` (what containerd reports).
 pub fn full_image_ref(image: &str) -> String {
     let first = image.split('/').next().unwrap_or("");
-    let has_registry = image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let mut r = if has_registry {
         image.to_string()
     } else if image.contains('/') {
@@ -99,7 +111,12 @@ fn image_id(image: &str) -> String {
 
 fn pod_ip(uid: &str) -> String {
     let h = hash64(uid.as_bytes());
-    format!("127.{}.{}.{}", 64 + (h % 64), (h >> 8) % 256, 1 + (h >> 16) % 254)
+    format!(
+        "127.{}.{}.{}",
+        64 + (h % 64),
+        (h >> 8) % 256,
+        1 + (h >> 16) % 254
+    )
 }
 
 /// A comparable digest of the fields the simulation controls.
@@ -115,15 +132,36 @@ struct Summary {
 fn state_sig(cs: &ContainerStatus) -> (String, &'static str, String, bool, i32) {
     let (kind, reason) = match cs.state.as_ref() {
         Some(s) if s.running.is_some() => ("running", String::new()),
-        Some(s) if s.terminated.is_some() => ("terminated", s.terminated.as_ref().unwrap().reason.clone().unwrap_or_default()),
-        Some(s) if s.waiting.is_some() => ("waiting", s.waiting.as_ref().unwrap().reason.clone().unwrap_or_default()),
+        Some(s) if s.terminated.is_some() => (
+            "terminated",
+            s.terminated
+                .as_ref()
+                .unwrap()
+                .reason
+                .clone()
+                .unwrap_or_default(),
+        ),
+        Some(s) if s.waiting.is_some() => (
+            "waiting",
+            s.waiting
+                .as_ref()
+                .unwrap()
+                .reason
+                .clone()
+                .unwrap_or_default(),
+        ),
         _ => ("none", String::new()),
     };
     (cs.name.clone(), kind, reason, cs.ready, cs.restart_count)
 }
 
 fn summary(st: &PodStatus) -> Summary {
-    let managed = ["PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"];
+    let managed = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "ContainersReady",
+        "Ready",
+    ];
     let mut conditions: Vec<(String, String)> = st
         .conditions
         .iter()
@@ -135,14 +173,30 @@ fn summary(st: &PodStatus) -> Summary {
     Summary {
         phase: st.phase.clone(),
         conditions,
-        containers: st.container_statuses.iter().flatten().map(state_sig).collect(),
-        init: st.init_container_statuses.iter().flatten().map(state_sig).collect(),
+        containers: st
+            .container_statuses
+            .iter()
+            .flatten()
+            .map(state_sig)
+            .collect(),
+        init: st
+            .init_container_statuses
+            .iter()
+            .flatten()
+            .map(state_sig)
+            .collect(),
         pod_ip: st.pod_ip.clone(),
     }
 }
 
 pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
-    let Some(pod) = ctx.pods.lock().unwrap().get(&(ns.to_string(), name.to_string())).cloned() else {
+    let Some(pod) = ctx
+        .pods
+        .lock()
+        .unwrap()
+        .get(&(ns.to_string(), name.to_string()))
+        .cloned()
+    else {
         return Ok(());
     };
     let Some(node_name) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
@@ -160,7 +214,10 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
         }
         let dp = DeleteParams {
             grace_period_seconds: Some(0),
-            preconditions: Some(Preconditions { uid: pod.metadata.uid.clone(), resource_version: None }),
+            preconditions: Some(Preconditions {
+                uid: pod.metadata.uid.clone(),
+                resource_version: None,
+            }),
             ..DeleteParams::default()
         };
         match api.delete(name, &dp).await {
@@ -169,7 +226,9 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
                 ctx.log(format!("pod {ns}/{name}: deleted (grace 0)"));
             }
             Err(e) if is_status(&e, 404) || is_status(&e, 409) => {}
-            Err(e) => return Err(anyhow::Error::from(e).context(format!("deleting pod {ns}/{name}"))),
+            Err(e) => {
+                return Err(anyhow::Error::from(e).context(format!("deleting pod {ns}/{name}")));
+            }
         }
         return Ok(());
     }
@@ -185,7 +244,11 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
     let desired = if mode != ReadyMode::True {
         // Node not ready: no kubelet is starting anything; pods that were running are marked
         // NotReady (what the node-lifecycle controller does in a real cluster).
-        if status.container_statuses.as_ref().is_none_or(|c| c.is_empty()) {
+        if status
+            .container_statuses
+            .as_ref()
+            .is_none_or(|c| c.is_empty())
+        {
             return Ok(());
         }
         let mut conds: Vec<Value> = Vec::new();
@@ -201,7 +264,11 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
         }
         json!({"conditions": conds})
     } else {
-        let b = parse_behavior(pod.annotations().get(BEHAVIOR_ANNOTATION).map(|s| s.as_str()));
+        let b = parse_behavior(
+            pod.annotations()
+                .get(BEHAVIOR_ANNOTATION)
+                .map(|s| s.as_str()),
+        );
         let (d, requeue) = desired_status(&pod, &node, &b, &status, &now_ts, &now);
         if let Some(after) = requeue {
             ctx.enqueue_after(Key::Pod(ns.to_string(), name.to_string()), after);
@@ -216,21 +283,30 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
             m.insert(k.clone(), v.clone());
         }
     }
-    let desired_typed: PodStatus = serde_json::from_value(merged).context("building desired pod status")?;
+    let desired_typed: PodStatus =
+        serde_json::from_value(merged).context("building desired pod status")?;
     if summary(&desired_typed) == summary(&status) {
         return Ok(());
     }
 
-    api.patch_status(name, &PatchParams::default(), &Patch::Merge(&json!({"status": desired})))
-        .await
-        .with_context(|| format!("patching status of pod {ns}/{name}"))?;
+    api.patch_status(
+        name,
+        &PatchParams::default(),
+        &Patch::Merge(&json!({"status": desired})),
+    )
+    .await
+    .with_context(|| format!("patching status of pod {ns}/{name}"))?;
     ctx.stats.pod_patches.fetch_add(1, Ordering::Relaxed);
-    ctx.log(format!("pod {ns}/{name} on {node_name}: {:?}", summary(&desired_typed)));
+    ctx.log(format!(
+        "pod {ns}/{name} on {node_name}: {:?}",
+        summary(&desired_typed)
+    ));
     Ok(())
 }
 
 fn existing<'a>(list: &'a Option<Vec<ContainerStatus>>, name: &str) -> Option<&'a ContainerStatus> {
-    list.as_ref().and_then(|l| l.iter().find(|c| c.name == name))
+    list.as_ref()
+        .and_then(|l| l.iter().find(|c| c.name == name))
 }
 
 /// Keep the previous timestamp when the container stays in the same state.
@@ -263,7 +339,12 @@ fn desired_status(
     let mut requeue = None;
     let mut starting = b.pending;
     if let Some(d) = b.slow_start {
-        let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.0).unwrap_or(*now_ts);
+        let created = pod
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map(|t| t.0)
+            .unwrap_or(*now_ts);
         let elapsed = now_ts.duration_since(created);
         let elapsed = Duration::try_from(elapsed).unwrap_or_default();
         if elapsed < d {
@@ -287,7 +368,11 @@ fn desired_status(
         let sidecar = c.restart_policy.as_deref() == Some("Always");
         let v = if starting {
             initialized = false;
-            let reason = if i == 0 { "ContainerCreating" } else { "PodInitializing" };
+            let reason = if i == 0 {
+                "ContainerCreating"
+            } else {
+                "PodInitializing"
+            };
             json!({"name": c.name, "image": c.image.clone().unwrap_or_default(), "imageID": "",
                    "ready": false, "started": false, "restartCount": 0,
                    "state": {"waiting": {"reason": reason}}})
@@ -372,7 +457,9 @@ fn desired_status(
             .any(|c| c.type_ == g.condition_type && c.status == "True")
     });
     let unready_msg = format!("containers with unready status: [{}]", unready.join(" "));
-    let prev_cond = |t: &str| -> Option<&PodCondition> { st.conditions.iter().flatten().find(|c| c.type_ == t) };
+    let prev_cond = |t: &str| -> Option<&PodCondition> {
+        st.conditions.iter().flatten().find(|c| c.type_ == t)
+    };
     let mk = |t: &str, ok: bool, reason: Option<&str>, msg: Option<&str>| -> Value {
         let status = if ok { "True" } else { "False" };
         let transition = match prev_cond(t) {
@@ -397,7 +484,12 @@ fn desired_status(
         }
         v
     };
-    let managed = ["PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"];
+    let managed = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "ContainersReady",
+        "Ready",
+    ];
     let mut conditions: Vec<Value> = Vec::new();
     // keep the scheduler's PodScheduled and anything set by others (DisruptionTarget, gates…)
     for c in st.conditions.iter().flatten() {
@@ -406,7 +498,8 @@ fn desired_status(
         }
     }
     if prev_cond("PodScheduled").is_none() {
-        conditions.push(json!({"type": "PodScheduled", "status": "True", "lastTransitionTime": now}));
+        conditions
+            .push(json!({"type": "PodScheduled", "status": "True", "lastTransitionTime": now}));
     }
     conditions.push(mk("PodReadyToStartContainers", !starting, None, None));
     conditions.push(mk(
@@ -415,17 +508,38 @@ fn desired_status(
         Some("ContainersNotInitialized"),
         Some("containers with incomplete status: [init]"),
     ));
-    let ready_reason = if !containers_ready { "ContainersNotReady" } else { "ReadinessGatesNotReady" };
-    conditions.push(mk("ContainersReady", containers_ready, Some("ContainersNotReady"), Some(&unready_msg)));
+    let ready_reason = if !containers_ready {
+        "ContainersNotReady"
+    } else {
+        "ReadinessGatesNotReady"
+    };
+    conditions.push(mk(
+        "ContainersReady",
+        containers_ready,
+        Some("ContainersNotReady"),
+        Some(&unready_msg),
+    ));
     conditions.push(mk(
         "Ready",
         containers_ready && gates_ok,
         Some(ready_reason),
-        Some(if containers_ready { "corresponding condition of pod readiness gate is not True" } else { &unready_msg }),
+        Some(if containers_ready {
+            "corresponding condition of pod readiness gate is not True"
+        } else {
+            &unready_msg
+        }),
     ));
 
-    let phase = if starting || any_waiting_fresh { "Pending" } else { "Running" };
-    let start_time = st.start_time.as_ref().map(|t| fmt_time(&t.0)).unwrap_or_else(|| now.to_string());
+    let phase = if starting || any_waiting_fresh {
+        "Pending"
+    } else {
+        "Running"
+    };
+    let start_time = st
+        .start_time
+        .as_ref()
+        .map(|t| fmt_time(&t.0))
+        .unwrap_or_else(|| now.to_string());
     let mut out = json!({
         "phase": phase,
         "conditions": conditions,
@@ -445,7 +559,13 @@ fn desired_status(
     (out, requeue)
 }
 
-fn running_status(c: &Container, uid: &str, prev: Option<&ContainerStatus>, now: &str, ready: bool) -> Value {
+fn running_status(
+    c: &Container,
+    uid: &str,
+    prev: Option<&ContainerStatus>,
+    now: &str,
+    ready: bool,
+) -> Value {
     let img = c.image.clone().unwrap_or_default();
     json!({"name": c.name, "image": img, "imageID": image_id(&img),
            "containerID": container_id(uid, &c.name, 0),
@@ -471,16 +591,28 @@ mod tests {
         let b = parse_behavior(Some("crash-loop, slow-start=2s"));
         assert!(b.crash_loop);
         assert_eq!(b.slow_start, Some(Duration::from_secs(2)));
-        assert_eq!(parse_behavior(Some("image-pull-backoff")).image_pull_backoff, true);
+        assert_eq!(
+            parse_behavior(Some("image-pull-backoff")).image_pull_backoff,
+            true
+        );
         assert_eq!(parse_duration("1500ms"), Some(Duration::from_millis(1500)));
         assert_eq!(parse_duration("1m"), Some(Duration::from_secs(60)));
     }
 
     #[test]
     fn image_refs() {
-        assert_eq!(full_image_ref("busybox:1.36"), "docker.io/library/busybox:1.36");
-        assert_eq!(full_image_ref("grafana/agent"), "docker.io/grafana/agent:latest");
-        assert_eq!(full_image_ref("registry.k8s.io/pause:3.10"), "registry.k8s.io/pause:3.10");
+        assert_eq!(
+            full_image_ref("busybox:1.36"),
+            "docker.io/library/busybox:1.36"
+        );
+        assert_eq!(
+            full_image_ref("grafana/agent"),
+            "docker.io/grafana/agent:latest"
+        );
+        assert_eq!(
+            full_image_ref("registry.k8s.io/pause:3.10"),
+            "registry.k8s.io/pause:3.10"
+        );
         assert!(image_id("busybox:1.36").starts_with("docker.io/library/busybox@sha256:"));
     }
 }
