@@ -126,7 +126,16 @@ start_proc() {
   local name=$1; shift
   basename "$1" >"$KDS_CLUSTER_DIR/pids/$name.bin"
   nohup setsid "$@" >"$KDS_CLUSTER_DIR/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$KDS_CLUSTER_DIR/pids/$name.pid"
+  local pid=$!
+  echo "$pid" >"$KDS_CLUSTER_DIR/pids/$name.pid"
+  # wait (bounded) until the forked shell has exec'd nohup → setsid → the binary, so that
+  # `alive` (which checks /proc/PID/exe) does not see the intermediate shell
+  local i exe
+  for ((i = 0; i < 100; i++)); do
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
+    [[ -z "$exe" || "$(basename "${exe% (deleted)}")" == "$(basename "$1")" ]] && break
+    sleep 0.05
+  done
 }
 
 pid_of() { cat "$KDS_CLUSTER_DIR/pids/$1.pid" 2>/dev/null || true; }
