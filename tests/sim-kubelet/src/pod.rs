@@ -212,6 +212,11 @@ pub async fn reconcile(ctx: &Arc<Ctx>, ns: &str, name: &str) -> Result<()> {
         if pod.metadata.deletion_grace_period_seconds == Some(0) && !pod.finalizers().is_empty() {
             return Ok(()); // already asked; waiting for finalizers
         }
+        if node::ready_mode(&node) == ReadyMode::Unknown {
+            // an unreachable kubelet cannot confirm the kill: the pod stays Terminating (as in
+            // a real cluster) until the node comes back, is deleted, or the pod is force-deleted
+            return Ok(());
+        }
         let dp = DeleteParams {
             grace_period_seconds: Some(0),
             preconditions: Some(Preconditions {
