@@ -3,7 +3,7 @@
 use super::node_affinity::{match_required_affinity, node_selector_mismatches};
 use super::taints::{daemon_pod_tolerations, format_taint, toleration_yaml, untolerated_taints};
 use super::verdict::{Detail, Reason, TaintRef};
-use crate::model::{DaemonSet, Node, Toleration};
+use crate::model::{DaemonSet, Node, Taint, Toleration};
 
 /// The controller's two answers for one node, and every reason that makes them false.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,20 +122,52 @@ pub fn evaluate(ds: &DaemonSet, tolerations: &[Toleration], node: &Node) -> Elig
         };
         reasons.push(
             Reason::new(
-                Detail::UntoleratedTaint { taint: TaintRef::from(*taint) },
-                format!("the node has the taint {} that the pod does not tolerate ({effect})", format_taint(taint)),
+                Detail::UntoleratedTaint {
+                    taint: TaintRef::from(*taint),
+                },
+                format!(
+                    "the node has the taint {} that the pod does not tolerate ({effect})",
+                    format_taint(taint)
+                ),
             )
-            .with_hint(format!(
-                "add under spec.template.spec.tolerations:\n{}\nor remove it: kubectl taint node {node_name} {}-",
-                toleration_yaml(taint),
-                format_taint(taint)
-            )),
+            .with_hint(taint_hint(taint, node_name)),
         );
     }
     Eligibility {
         should_run: placement_ok && untolerated.is_empty(),
         should_continue: placement_ok && !evicting,
         reasons,
+    }
+}
+
+/// What to do about an untolerated taint: taints Kubernetes manages itself clear on their own;
+/// for the others, the toleration to paste or the command that removes the taint.
+fn taint_hint(taint: &Taint, node_name: &str) -> String {
+    let managed = match taint.key.as_str() {
+        "node.kubernetes.io/not-ready" | "node.kubernetes.io/unreachable" => Some(
+            "Kubernetes sets it while the node is not Ready and clears it when the node recovers",
+        ),
+        "node.kubernetes.io/network-unavailable" => Some(
+            "the network plugin clears it once the node's network is up; a CNI DaemonSet needs hostNetwork: true to run before that",
+        ),
+        "node.cloudprovider.kubernetes.io/uninitialized" => {
+            Some("the cloud controller manager clears it once it has initialised the node")
+        }
+        "node.kubernetes.io/out-of-service" => {
+            Some("an administrator marked the node out of service")
+        }
+        _ => None,
+    };
+    match managed {
+        Some(why) => format!(
+            "{why}; to run there anyway, add under spec.template.spec.tolerations:\n{}",
+            toleration_yaml(taint)
+        ),
+        None => format!(
+            "add under spec.template.spec.tolerations:\n{}\nor remove the taint: kubectl taint node {node_name} {}-",
+            toleration_yaml(taint),
+            format_taint(taint)
+        ),
     }
 }
 
@@ -183,7 +215,7 @@ mod tests {
             (false, false, vec!["NodeSelectorMismatch"])
         );
         let sel_ok = ds("nodeSelector: {color: blue}\ncontainers: [{name: c}]");
-        assert_eq!(check(&sel_ok, &n).0, true);
+        assert!(check(&sel_ok, &n).0);
 
         let aff = ds(
             "affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: type, operator: In, values: [production]}]}]}}}",
@@ -224,9 +256,9 @@ mod tests {
         let net = node(
             "metadata: {name: net}\nspec: {taints: [{key: node.kubernetes.io/network-unavailable, effect: NoSchedule}]}",
         );
-        assert_eq!(check(&plain, &net).0, false);
+        assert!(!check(&plain, &net).0);
         let host_net = ds("hostNetwork: true\ncontainers: [{name: c}]");
-        assert_eq!(check(&host_net, &net).0, true);
+        assert!(check(&host_net, &net).0);
 
         let cp = node(
             "metadata: {name: cp}\nspec: {taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]}",

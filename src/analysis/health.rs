@@ -40,8 +40,9 @@ pub fn node_not_ready(node: &Node) -> Option<Reason> {
     )
 }
 
-/// Reasons a bound pod is not Running and Ready; empty when it is.
-pub fn bound_pod_problems(inv: &Inventory, pod: &Pod) -> Vec<Reason> {
+/// Reasons a bound pod is not Running and Ready; empty when it is. `owner` is the DaemonSet as
+/// `NAME -n NAMESPACE`, for hints.
+pub fn bound_pod_problems(inv: &Inventory, pod: &Pod, owner: &str) -> Vec<Reason> {
     let ns = &pod.metadata.namespace;
     let name = &pod.metadata.name;
     let describe = format!("kubectl describe pod -n {ns} {name}");
@@ -87,7 +88,7 @@ pub fn bound_pod_problems(inv: &Inventory, pod: &Pod) -> Vec<Reason> {
         .chain(&pod.status.container_statuses)
         .collect();
     for status in &statuses {
-        if let Some(r) = container_problem(pod, status, &describe) {
+        if let Some(r) = container_problem(pod, status, &describe, owner) {
             reasons.push(r);
         }
     }
@@ -161,7 +162,12 @@ pub fn bound_pod_problems(inv: &Inventory, pod: &Pod) -> Vec<Reason> {
     reasons
 }
 
-fn container_problem(pod: &Pod, status: &ContainerStatus, describe: &str) -> Option<Reason> {
+fn container_problem(
+    pod: &Pod,
+    status: &ContainerStatus,
+    describe: &str,
+    owner: &str,
+) -> Option<Reason> {
     let waiting = status.state.as_ref()?.waiting.as_ref()?;
     let state = waiting.reason.clone().unwrap_or_default();
     let detail_text = waiting.message.clone();
@@ -186,7 +192,9 @@ fn container_problem(pod: &Pod, status: &ContainerStatus, describe: &str) -> Opt
         );
         return Some(
             Reason::new(Detail::ImagePullBackOff { container, image, state }, message)
-                .with_hint("check the image name and tag and the registry credentials (imagePullSecrets); if a rollout brought it, kubectl ds rollout undo"),
+                .with_hint(format!(
+                    "check the image name and tag and the registry credentials (imagePullSecrets); if a rollout brought it: kubectl ds rollout undo {owner}"
+                )),
         );
     }
     if state == "CrashLoopBackOff" {

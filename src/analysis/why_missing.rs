@@ -248,10 +248,12 @@ impl<'a> DaemonSetState<'a> {
             .get(node.name())
             .map_or(&[], Vec::as_slice);
         if !eligibility.should_run {
-            if pods.is_empty() {
-                return (Verdict::Excluded, None, eligibility.reasons);
-            }
             let mut reasons = eligibility.reasons;
+            // A node that went down also carries taints pods don't tolerate; say why.
+            reasons.extend(node_not_ready(node));
+            if pods.is_empty() {
+                return (Verdict::Excluded, None, reasons);
+            }
             let fate = if eligibility.should_continue {
                 "the controller leaves the existing pod running but counts it as misscheduled"
             } else {
@@ -282,7 +284,11 @@ impl<'a> DaemonSetState<'a> {
             .collect();
         if active.is_empty() {
             let pod = pods[0];
-            return (Verdict::Failing, Some(pod), bound_pod_problems(inv, pod));
+            return (
+                Verdict::Failing,
+                Some(pod),
+                bound_pod_problems(inv, pod, &self.owner_args()),
+            );
         }
         // With surge, an old and a new pod side by side is a rollout step: judge the new one.
         let surge_pair = active.len() == 2
@@ -301,7 +307,7 @@ impl<'a> DaemonSetState<'a> {
             Verdict::Pending
         } else {
             reasons.extend(node_not_ready(node));
-            reasons.extend(bound_pod_problems(inv, pod));
+            reasons.extend(bound_pod_problems(inv, pod, &self.owner_args()));
             if !reasons.is_empty() {
                 Verdict::Failing
             } else if self.revision.is_current(pod) == Some(false) {
@@ -418,6 +424,14 @@ impl<'a> DaemonSetState<'a> {
             );
         }
         reasons
+    }
+
+    /// The DaemonSet as command arguments: `NAME -n NAMESPACE`.
+    fn owner_args(&self) -> String {
+        format!(
+            "{} -n {}",
+            self.ds.metadata.name, self.ds.metadata.namespace
+        )
     }
 
     /// Warnings about the DaemonSet as a whole.

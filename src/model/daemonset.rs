@@ -43,7 +43,7 @@ pub struct DaemonSetSpec {
     pub revision_history_limit: Option<i32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct RawSpec {
     selector: Option<LabelSelector>,
@@ -55,17 +55,6 @@ struct RawSpec {
     revision_history_limit: Option<i32>,
 }
 
-impl Default for RawSpec {
-    fn default() -> Self {
-        RawSpec {
-            selector: None,
-            template: None,
-            update_strategy: UpdateStrategy::default(),
-            min_ready_seconds: 0,
-            revision_history_limit: None,
-        }
-    }
-}
 
 impl<'de> Deserialize<'de> for DaemonSetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

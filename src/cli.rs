@@ -1,0 +1,198 @@
+//! Command-line syntax (clap derive). Parsed once and resolved into a
+//! [`Context`](crate::context::Context); nothing below the command layer sees these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    success, nothing wrong
+  1    error (not found, unreadable file, API unreachable or refusing)
+  2    usage error
+  3    the answer is \"no\": problems found (a node Missing, Pending or Failing)
+  130  interrupted (Ctrl-C)
+
+With --from-file, nothing contacts a cluster.";
+
+/// Explain DaemonSets: why a node has no healthy pod, and what to do about it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-ds",
+    bin_name = "kubectl ds",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// kubectl-style global flags.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file to use.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace (default: the context's namespace, then "default").
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Look in every namespace.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
+    pub output: OutputArg,
+    /// Don't print table headers.
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+    /// When to use colour (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+    /// How long to wait for one API request (e.g. 30s, 1m; 0 = no limit).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub request_timeout: std::time::Duration,
+    /// Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List
+    /// or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump
+    /// --output-directory`. Repeatable.
+    #[arg(short = 'f', long = "from-file", global = true, value_name = "PATH")]
+    pub from_file: Vec<PathBuf>,
+    /// Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump.
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "KUBECTL_DS_NOW",
+        value_name = "TIME"
+    )]
+    pub now: Option<jiff::Timestamp>,
+    /// Log every API request to stderr.
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Nodes that need attention, with reasons and hints.
+    Table,
+    /// Every node.
+    Wide,
+    /// The JSON document (schema: docs/schema.md).
+    Json,
+    /// The same document as YAML.
+    Yaml,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal when NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node.
+    ///
+    /// With a DaemonSet: every node (or those given with --node) is judged. Without one:
+    /// every DaemonSet of the namespace (or all with -A) is judged on the single --node.
+    #[command(visible_alias = "why")]
+    WhyMissing(WhyMissingArgs),
+    /// Print a shell completion script.
+    Completion {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `why-missing` arguments.
+#[derive(Debug, Args)]
+pub struct WhyMissingArgs {
+    /// The DaemonSet.
+    pub daemonset: Option<String>,
+    /// Only these nodes (repeatable). Without a DaemonSet, exactly one.
+    #[arg(long = "node", value_name = "NODE")]
+    pub nodes: Vec<String>,
+}
+
+/// Parses a Go-style duration: `30s`, `1m30s`, `2h`, `500ms`, or a bare number of seconds.
+///
+/// # Errors
+/// On anything else.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(seconds));
+    }
+    let mut total = std::time::Duration::ZERO;
+    let mut rest = text;
+    if rest.is_empty() {
+        return Err("empty duration".to_owned());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(format!(
+                "invalid duration {text:?} (expected e.g. 30s, 5m, 1h)"
+            ));
+        }
+        let number: f64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("invalid duration {text:?}"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(format!("invalid duration {text:?} (units: ms, s, m, h)")),
+        };
+        rest = &rest[unit_len..];
+        total += std::time::Duration::from_secs_f64(number * factor);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::time::Duration;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5x").is_err());
+    }
+}

@@ -1,0 +1,338 @@
+//! `why-missing`: fetch the objects, judge the nodes, print the report.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use super::{suggest, usage};
+use crate::Outcome;
+use crate::analysis::{Inventory, node_report, why_missing};
+use crate::cli::WhyMissingArgs;
+use crate::cluster::{self, Cluster};
+use crate::context::{Context, NamespaceScope, OutputFormat, Source};
+use crate::model::{DaemonSet, Node, Snapshot};
+use crate::render::{
+    self,
+    why_missing::{Detail, View},
+};
+
+/// Runs `why-missing`.
+///
+/// # Errors
+/// Usage errors, unknown DaemonSet or node, unreadable files, API failures.
+pub async fn run(
+    ctx: &Context,
+    args: &WhyMissingArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let target = match (&args.daemonset, args.nodes.as_slice()) {
+        (Some(ds), nodes) => Target::DaemonSet {
+            name: ds.clone(),
+            nodes: nodes.to_vec(),
+        },
+        (None, [node]) => Target::Node(node.clone()),
+        (None, []) => {
+            return Err(usage(
+                "name a DaemonSet, or a single --node to judge every DaemonSet on it",
+            ));
+        }
+        (None, _) => return Err(usage("without a DaemonSet, give exactly one --node")),
+    };
+    let (snapshot, namespace) = fetch(ctx, &target).await?;
+    let inv = Inventory::new(&snapshot);
+    let view = View {
+        detail: if ctx.output == OutputFormat::Wide {
+            Detail::Wide
+        } else {
+            Detail::Attention
+        },
+        headers: ctx.headers,
+        color: ctx.color,
+    };
+    match target {
+        Target::DaemonSet { name, nodes } => {
+            let ds = find_daemon_set(&snapshot, namespace.as_deref(), &name)?;
+            let wanted = find_nodes(&inv, &snapshot, &nodes)?;
+            let report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
+            match ctx.output {
+                OutputFormat::Json => render::json(out, &report)?,
+                OutputFormat::Yaml => render::yaml(out, &report)?,
+                OutputFormat::Table | OutputFormat::Wide => {
+                    render::why_missing::write_report(out, &report, view)?
+                }
+            }
+            Ok(if report.has_problems() {
+                Outcome::No
+            } else {
+                Outcome::Success
+            })
+        }
+        Target::Node(node_name) => {
+            let node = find_nodes(&inv, &snapshot, std::slice::from_ref(&node_name))?
+                .and_then(|v| v.into_iter().next())
+                .context("node lookup returned nothing")?;
+            let daemon_sets: Vec<&DaemonSet> = snapshot
+                .daemon_sets
+                .iter()
+                .filter(|ds| {
+                    namespace
+                        .as_deref()
+                        .is_none_or(|ns| ds.metadata.namespace == ns)
+                })
+                .collect();
+            let report = node_report(&inv, &daemon_sets, node, ctx.now);
+            match ctx.output {
+                OutputFormat::Json => render::json(out, &report)?,
+                OutputFormat::Yaml => render::yaml(out, &report)?,
+                OutputFormat::Table | OutputFormat::Wide => {
+                    render::why_missing::write_node_report(out, &report, view)?
+                }
+            }
+            Ok(if report.has_problems() {
+                Outcome::No
+            } else {
+                Outcome::Success
+            })
+        }
+    }
+}
+
+enum Target {
+    DaemonSet { name: String, nodes: Vec<String> },
+    Node(String),
+}
+
+/// Loads or fetches what the analysis needs; returns the snapshot and the namespace to look in
+/// (`None` = any).
+async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Option<String>)> {
+    match &ctx.source {
+        Source::Files(paths) => {
+            let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
+            for w in &loaded.warnings {
+                eprintln!("warning: {w}");
+            }
+            let namespace = match &ctx.namespace {
+                NamespaceScope::Explicit(ns) => Some(ns.clone()),
+                // A saved dump has no "current namespace": look everywhere.
+                NamespaceScope::Default | NamespaceScope::All => None,
+            };
+            Ok((loaded.snapshot, namespace))
+        }
+        Source::Live {
+            kubeconfig,
+            context,
+        } => {
+            let cluster = cluster::connect(&cluster::ConnectOptions {
+                kubeconfig: kubeconfig.clone(),
+                context: context.clone(),
+                request_timeout: ctx.request_timeout,
+                verbose: ctx.verbose,
+            })
+            .await?;
+            let namespace = match &ctx.namespace {
+                NamespaceScope::Explicit(ns) => Some(ns.clone()),
+                NamespaceScope::Default => Some(cluster.default_namespace().to_owned()),
+                NamespaceScope::All => None,
+            };
+            let snapshot = match target {
+                Target::DaemonSet { name, .. } => {
+                    let ns = namespace
+                        .clone()
+                        .unwrap_or_else(|| cluster.default_namespace().to_owned());
+                    fetch_for_daemon_set(&cluster, &ns, name).await?
+                }
+                Target::Node(node) => fetch_for_node(&cluster, namespace.as_deref(), node).await?,
+            };
+            if ctx.verbose {
+                eprintln!("I {} API requests", cluster.request_count());
+            }
+            Ok((snapshot, namespace))
+        }
+    }
+}
+
+/// At most six requests plus pagination, whatever the cluster's size: the DaemonSet, nodes,
+/// its pods, its revisions, the namespace's events, and other pods only where a pending pod
+/// needs a resource or port analysis.
+async fn fetch_for_daemon_set(cluster: &Cluster, ns: &str, name: &str) -> anyhow::Result<Snapshot> {
+    let Some(ds) = cluster.get_daemon_set(ns, name).await? else {
+        let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
+        let hint =
+            suggest(name, others.iter().map(|d| d.metadata.name.as_str())).unwrap_or_default();
+        anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}");
+    };
+    let selector = ds
+        .spec
+        .selector
+        .as_ref()
+        .filter(|s| !s.is_empty())
+        .map(cluster::label_selector_string);
+    let nodes = cluster.list_nodes().await?;
+    let (mut pods, revisions) = match &selector {
+        Some(sel) => (
+            cluster.list_pods(Some(ns), Some(sel), None).await?,
+            cluster.list_revisions(ns, Some(sel)).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let events = cluster.list_events(Some(ns), None).await?;
+    let pod_names: std::collections::HashSet<&str> =
+        pods.iter().map(|p| p.metadata.name.as_str()).collect();
+    let events = events
+        .into_iter()
+        .filter(|e| {
+            let o = &e.involved_object;
+            (o.kind == "DaemonSet" && o.name == name)
+                || (o.kind == "Pod" && pod_names.contains(o.name.as_str()))
+        })
+        .collect();
+    // Pending pods need the other pods on their target node for the fit analysis.
+    let pending_targets: Vec<String> = pods
+        .iter()
+        .filter(|p| !p.is_bound() && !p.is_terminal())
+        .filter_map(|p| p.target_node().map(str::to_owned))
+        .collect();
+    let others = match pending_targets.as_slice() {
+        [] => Vec::new(),
+        [one] => {
+            cluster
+                .list_pods(None, None, Some(&cluster::field_selector_for_node(one)))
+                .await?
+        }
+        _ => {
+            let wanted: std::collections::HashSet<&str> =
+                pending_targets.iter().map(String::as_str).collect();
+            cluster
+                .list_pods(
+                    None,
+                    None,
+                    Some("status.phase!=Succeeded,status.phase!=Failed"),
+                )
+                .await?
+                .into_iter()
+                .filter(|p| wanted.contains(p.spec.node_name.as_str()))
+                .collect()
+        }
+    };
+    let known: std::collections::HashSet<String> =
+        pods.iter().map(|p| p.metadata.uid.clone()).collect();
+    pods.extend(
+        others
+            .into_iter()
+            .filter(|p| !known.contains(&p.metadata.uid)),
+    );
+    Ok(Snapshot {
+        nodes,
+        pods,
+        daemon_sets: vec![ds],
+        revisions,
+        events,
+    })
+}
+
+/// Six requests plus pagination: DaemonSets, the node, pods bound to it, unbound pods (pending
+/// DaemonSet pods aim at their node through affinity), revisions and events.
+async fn fetch_for_node(
+    cluster: &Cluster,
+    ns: Option<&str>,
+    node: &str,
+) -> anyhow::Result<Snapshot> {
+    let daemon_sets = cluster.list_daemon_sets(ns).await?;
+    let Some(node_obj) = cluster.get_node(node).await? else {
+        let all = cluster.list_nodes().await.unwrap_or_default();
+        let hint = suggest(node, all.iter().map(|n| n.name())).unwrap_or_default();
+        anyhow::bail!("node {node:?} not found{hint}");
+    };
+    let mut pods = cluster
+        .list_pods(None, None, Some(&cluster::field_selector_for_node(node)))
+        .await?;
+    let unbound = cluster.list_pods(ns, None, Some("spec.nodeName=")).await?;
+    pods.extend(
+        unbound
+            .into_iter()
+            .filter(|p| p.target_node() == Some(node)),
+    );
+    let revisions = match ns {
+        Some(ns) => cluster.list_revisions(ns, None).await?,
+        None => cluster.list_revisions_all().await?,
+    };
+    let pod_names: std::collections::HashSet<&str> =
+        pods.iter().map(|p| p.metadata.name.as_str()).collect();
+    let events = cluster
+        .list_events(ns, None)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            let o = &e.involved_object;
+            o.kind == "DaemonSet" || (o.kind == "Pod" && pod_names.contains(o.name.as_str()))
+        })
+        .collect();
+    Ok(Snapshot {
+        nodes: vec![node_obj],
+        pods,
+        daemon_sets,
+        revisions,
+        events,
+    })
+}
+
+fn find_daemon_set<'a>(
+    snapshot: &'a Snapshot,
+    namespace: Option<&str>,
+    name: &str,
+) -> anyhow::Result<&'a DaemonSet> {
+    let matches: Vec<&DaemonSet> = snapshot
+        .daemon_sets
+        .iter()
+        .filter(|ds| {
+            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let in_scope = snapshot
+                .daemon_sets
+                .iter()
+                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
+                .map(|ds| ds.metadata.name.as_str());
+            let hint = suggest(name, in_scope).unwrap_or_default();
+            match namespace {
+                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
+                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
+            }
+        }
+        several => {
+            let namespaces: Vec<&str> = several
+                .iter()
+                .map(|d| d.metadata.namespace.as_str())
+                .collect();
+            Err(usage(format!(
+                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
+                namespaces.join(", ")
+            )))
+        }
+    }
+}
+
+/// The requested nodes, or `None` for all. Unknown names are an error with suggestions.
+fn find_nodes<'a>(
+    inv: &Inventory<'a>,
+    snapshot: &'a Snapshot,
+    names: &[String],
+) -> anyhow::Result<Option<Vec<&'a Node>>> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut found = Vec::new();
+    for name in names {
+        match inv.node(name) {
+            Some(node) => found.push(node),
+            None => {
+                let hint = suggest(name, snapshot.nodes.iter().map(Node::name)).unwrap_or_default();
+                anyhow::bail!("node {name:?} not found{hint}");
+            }
+        }
+    }
+    Ok(Some(found))
+}

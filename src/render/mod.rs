@@ -1,0 +1,34 @@
+//! Bytes for people and scripts. Everything writes to a `Write`; nothing here prints directly,
+//! talks to a cluster or reads the clock.
+
+pub mod style;
+pub mod table;
+pub mod why_missing;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// Writes `doc` as JSON, indented four spaces as kubectl does, with a final newline.
+///
+/// # Errors
+/// On write failure.
+pub fn json<W: Write + ?Sized, T: Serialize>(out: &mut W, doc: &T) -> io::Result<()> {
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    doc.serialize(&mut ser).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Writes `doc` as YAML.
+///
+/// # Errors
+/// On write failure.
+pub fn yaml<W: Write + ?Sized, T: Serialize>(out: &mut W, doc: &T) -> io::Result<()> {
+    let text = serde_saphyr::to_string(doc).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The `why-missing` tables: nodes that need attention grouped by verdict, one line of reason
+//! each, then the hints (each once, with the nodes it applies to) and a summary line.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::style;
+use super::table::Table;
+use crate::analysis::why_missing::{NodeReport, Summary, WhyMissingReport};
+use crate::analysis::{Reason, Verdict};
+
+/// How much to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Only what needs attention.
+    Attention,
+    /// Every row, every reason code.
+    Wide,
+}
+
+/// Options for the human views.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Attention or wide.
+    pub detail: Detail,
+    /// Print the header row.
+    pub headers: bool,
+    /// Colour verdict words.
+    pub color: bool,
+}
+
+fn reason_cell(reasons: &[Reason], wide: bool) -> String {
+    match reasons {
+        [] => String::new(),
+        [only] => format!("{}: {}", only.code(), only.message),
+        [first, rest @ ..] if !wide => {
+            format!("{}: {} (+{} more)", first.code(), first.message, rest.len())
+        }
+        all => all
+            .iter()
+            .map(|r| format!("{}: {}", r.code(), r.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// Collects each distinct hint once with the rows it applies to.
+fn hints<'a>(rows: impl Iterator<Item = (&'a str, &'a [Reason])>) -> Vec<(Vec<&'a str>, &'a str)> {
+    let mut by_hint: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (name, reasons) in rows {
+        for hint in reasons.iter().filter_map(|r| r.hint.as_deref()) {
+            let names = by_hint.entry(hint).or_insert_with(|| {
+                order.push(hint);
+                Vec::new()
+            });
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|h| (by_hint.remove(h).unwrap_or_default(), h))
+        .collect()
+}
+
+fn write_hints<W: Write + ?Sized>(out: &mut W, list: &[(Vec<&str>, &str)]) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "Hints:")?;
+    for (names, hint) in list {
+        let who = match names.as_slice() {
+            [one] => (*one).to_owned(),
+            [first, second] => format!("{first}, {second}"),
+            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+            [] => String::new(),
+        };
+        let mut lines = hint.lines();
+        writeln!(out, "  {who}: {}", lines.next().unwrap_or_default())?;
+        for line in lines {
+            writeln!(out, "      {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn summary_line(s: &Summary) -> String {
+    let mut line = format!(
+        "{} node{}: {} healthy, {} excluded, {} need{} attention",
+        s.nodes,
+        if s.nodes == 1 { "" } else { "s" },
+        s.healthy,
+        s.excluded,
+        s.problems,
+        if s.problems == 1 { "s" } else { "" }
+    );
+    let parts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter(|v| v.needs_attention())
+        .filter_map(|v| s.by_verdict.get(v).map(|n| format!("{n} {v}")))
+        .collect();
+    if !parts.is_empty() {
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line
+}
+
+/// Writes a [`WhyMissingReport`] for people.
+///
+/// # Errors
+/// On write failure.
+pub fn write_report<W: Write + ?Sized>(
+    out: &mut W,
+    report: &WhyMissingReport,
+    view: View,
+) -> io::Result<()> {
+    let ds = &report.daemon_set;
+    let wide = view.detail == Detail::Wide;
+    let mut rows: Vec<_> = report
+        .nodes
+        .iter()
+        .filter(|n| wide || n.verdict.needs_attention())
+        .collect();
+    rows.sort_by_key(|n| {
+        (
+            Verdict::ALL.iter().position(|v| *v == n.verdict),
+            n.name.clone(),
+        )
+    });
+    writeln!(
+        out,
+        "DaemonSet {}/{} (strategy {}, revision {})",
+        ds.namespace,
+        ds.name,
+        ds.update_strategy,
+        ds.current_revision.as_deref().unwrap_or("unknown")
+    )?;
+    for w in &report.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    writeln!(out)?;
+    if rows.is_empty() {
+        let running = report.summary.healthy;
+        writeln!(
+            out,
+            "Every node that should run {} has a healthy pod ({running} of {running}).",
+            ds.name
+        )?;
+    } else {
+        let mut table = Table::new(&["node", "verdict", "pod", "reason"]);
+        for n in &rows {
+            table.row(vec![
+                n.name.clone(),
+                style::verdict(n.verdict, view.color),
+                n.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
+                reason_cell(&n.reasons, wide),
+            ]);
+        }
+        table.write(out, view.headers)?;
+        write_hints(
+            out,
+            &hints(rows.iter().map(|n| (n.name.as_str(), n.reasons.as_slice()))),
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary_line(&report.summary))
+}
+
+/// Writes a [`NodeReport`] for people.
+///
+/// # Errors
+/// On write failure.
+pub fn write_node_report<W: Write + ?Sized>(
+    out: &mut W,
+    report: &NodeReport,
+    view: View,
+) -> io::Result<()> {
+    let wide = view.detail == Detail::Wide;
+    let mut rows: Vec<_> = report
+        .daemon_sets
+        .iter()
+        .filter(|d| wide || d.verdict.needs_attention())
+        .collect();
+    rows.sort_by_key(|d| {
+        (
+            Verdict::ALL.iter().position(|v| *v == d.verdict),
+            d.namespace.clone(),
+            d.name.clone(),
+        )
+    });
+    writeln!(out, "Node {}", report.node)?;
+    for w in &report.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    writeln!(out)?;
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|d| format!("{}/{}", d.namespace, d.name))
+        .collect();
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "Every DaemonSet that should run on {} has a healthy pod there.",
+            report.node
+        )?;
+    } else {
+        let mut table = Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]);
+        for d in &rows {
+            table.row(vec![
+                d.namespace.clone(),
+                d.name.clone(),
+                style::verdict(d.verdict, view.color),
+                d.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
+                reason_cell(&d.reasons, wide),
+            ]);
+        }
+        table.write(out, view.headers)?;
+        write_hints(
+            out,
+            &hints(
+                rows.iter()
+                    .zip(&keys)
+                    .map(|(d, k)| (k.as_str(), d.reasons.as_slice())),
+            ),
+        )?;
+    }
+    let mut counts: BTreeMap<Verdict, usize> = BTreeMap::new();
+    for d in &report.daemon_sets {
+        *counts.entry(d.verdict).or_default() += 1;
+    }
+    let parts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter_map(|v| counts.get(v).map(|n| format!("{n} {v}")))
+        .collect();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} DaemonSet{}: {}",
+        report.daemon_sets.len(),
+        if report.daemon_sets.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        parts.join(", ")
+    )
+}
