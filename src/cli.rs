@@ -113,6 +113,12 @@ pub enum Command {
     /// every DaemonSet of the namespace (or all with -A) is judged on the single --node.
     #[command(visible_alias = "why")]
     WhyMissing(WhyMissingArgs),
+    /// Rollout status, history, undo and restart, as kubectl does them and beyond.
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
+    /// Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first
+    /// failure.
+    Replace(ReplaceArgs),
     /// Print a shell completion script.
     Completion {
         /// The shell.
@@ -129,6 +135,121 @@ pub struct WhyMissingArgs {
     /// Only these nodes (repeatable). Without a DaemonSet, exactly one.
     #[arg(long = "node", value_name = "NODE")]
     pub nodes: Vec<String>,
+}
+
+/// `rollout` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Show the rollout's status (kubectl's words) and per-node progress; waits until done.
+    Status(RolloutStatusArgs),
+    /// List revisions with their images and the pods that run them.
+    History(RolloutHistoryArgs),
+    /// Roll back to the previous (or a given) revision.
+    Undo(RolloutUndoArgs),
+    /// Restart every pod by changing the template's restartedAt annotation.
+    Restart(RolloutRestartArgs),
+}
+
+/// `rollout status` arguments.
+#[derive(Debug, Args)]
+pub struct RolloutStatusArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// Wait for the rollout to finish (`--watch=false` prints the state once).
+    #[arg(short = 'w', long, value_name = "BOOL", num_args = 0..=1, default_value_t = true, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub watch: bool,
+    /// Give up after this long (0 = never), exit code 3.
+    #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+    /// Exit 3 as soon as a new pod is blocked (crash loop, image pull, mount failure).
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+/// `rollout history` arguments.
+#[derive(Debug, Args)]
+pub struct RolloutHistoryArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// Show this revision's pod template.
+    #[arg(long, value_name = "N", conflicts_with = "diff")]
+    pub revision: Option<i64>,
+    /// Show a unified diff of two revisions' templates.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub diff: Option<Vec<i64>>,
+}
+
+/// `--dry-run` values, as kubectl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRunArg {
+    /// Change the cluster.
+    None,
+    /// Print what would change; send nothing.
+    Client,
+    /// Send the change with dryRun=All: the server validates it and persists nothing.
+    Server,
+}
+
+/// `rollout undo` arguments.
+#[derive(Debug, Args)]
+pub struct RolloutUndoArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// The revision to roll back to (0 = the previous one).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub to_revision: i64,
+    /// Dry run.
+    #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: DryRunArg,
+}
+
+/// `rollout restart` arguments.
+#[derive(Debug, Args)]
+pub struct RolloutRestartArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// Dry run.
+    #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: DryRunArg,
+}
+
+/// `replace` arguments.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("targets").required(true).args(["nodes", "all_outdated", "selector"])))]
+pub struct ReplaceArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// Replace the pod on these nodes (repeatable).
+    #[arg(long = "node", value_name = "NODE")]
+    pub nodes: Vec<String>,
+    /// Replace every pod of an older revision.
+    #[arg(long)]
+    pub all_outdated: bool,
+    /// Replace the pods on nodes matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Also replace pods already on the current revision (a per-node restart); required for
+    /// RollingUpdate DaemonSets.
+    #[arg(long)]
+    pub force: bool,
+    /// Nodes replaced at once: a count or a percentage of the desired nodes (rounded up).
+    #[arg(long, default_value = "1", value_name = "N|P%")]
+    pub max_unavailable: String,
+    /// Grace period for the deleted pods in seconds (default: the pod's own).
+    #[arg(long, value_name = "SECONDS")]
+    pub grace_period: Option<i64>,
+    /// How long one node may take to get a Ready replacement.
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+    /// Replace this many nodes, then stop and print how to continue.
+    #[arg(long, value_name = "N")]
+    pub canary: Option<usize>,
+    /// Wait this long between batches.
+    #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DURATION")]
+    pub pause: std::time::Duration,
+    /// Dry run: `client` prints the plan, `server` sends the deletes with dryRun=All.
+    #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: DryRunArg,
 }
 
 /// Parses a Go-style duration: `30s`, `1m30s`, `2h`, `500ms`, or a bare number of seconds.

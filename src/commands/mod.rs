@@ -1,11 +1,13 @@
 //! Commands: fetch → decide → act → print.
 
 pub mod completion;
+pub mod replace;
+pub mod rollout;
 pub mod why_missing;
 
 use std::io::Write;
 
-use crate::cli::Command;
+use crate::cli::{Command, RolloutCommand};
 use crate::context::Context;
 use crate::{Outcome, UsageError};
 
@@ -20,6 +22,17 @@ pub async fn dispatch(
 ) -> anyhow::Result<Outcome> {
     match command {
         Command::WhyMissing(args) => why_missing::run(ctx, args, out).await,
+        Command::Rollout(RolloutCommand::Status(args)) => {
+            rollout::status::run(ctx, args, out).await
+        }
+        Command::Rollout(RolloutCommand::History(args)) => {
+            rollout::history::run(ctx, args, out).await
+        }
+        Command::Rollout(RolloutCommand::Undo(args)) => rollout::undo::run(ctx, args, out).await,
+        Command::Rollout(RolloutCommand::Restart(args)) => {
+            rollout::restart::run(ctx, args, out).await
+        }
+        Command::Replace(args) => replace::run(ctx, args, out).await,
         Command::Completion { shell } => {
             completion::run(*shell, out)?;
             Ok(Outcome::Success)
