@@ -55,7 +55,6 @@ struct RawSpec {
     revision_history_limit: Option<i32>,
 }
 
-
 impl<'de> Deserialize<'de> for DaemonSetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = RawSpec::deserialize(deserializer)?;
