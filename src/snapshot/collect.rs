@@ -1,0 +1,568 @@
+//! The format-independent half of the loader: turning one decoded-on-demand object into a model
+//! object, the warnings for objects that are skipped, and the duplicate check at the end.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::{Kind, ObjectMeta, Snapshot};
+
+/// Why an object did not decode.
+pub(super) struct DecodeError {
+    /// What is wrong, with no file name or position.
+    pub detail: String,
+    /// The object's `namespace/name`, when it can be read.
+    pub key: Option<String>,
+    /// Line and column (1-based) inside the object's text, when known.
+    pub at: Option<(usize, usize)>,
+}
+
+/// One object as read from a file, not yet decoded: JSON text or a YAML-built value.
+pub(super) trait ItemSource {
+    /// Decodes the object into a model type.
+    fn decode<T: DeserializeOwned>(self) -> Result<T, DecodeError>;
+    /// `namespace/name` (or `name`) for messages, when the object has one.
+    fn key(&self) -> Option<String>;
+}
+
+impl ItemSource for serde_json::Value {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
+        let key = self.key();
+        T::deserialize(self).map_err(|e| DecodeError {
+            detail: e.to_string(),
+            key,
+            at: None,
+        })
+    }
+
+    fn key(&self) -> Option<String> {
+        MetaProbe::deserialize(self).ok().and_then(MetaProbe::key)
+    }
+}
+
+/// `namespace/name` of a JSON object's text, for messages about objects that are skipped.
+pub(super) fn probe_key(text: &[u8]) -> Option<String> {
+    serde_json::from_slice::<MetaProbe>(text)
+        .ok()
+        .and_then(MetaProbe::key)
+}
+
+/// `metadata.namespace` and `metadata.name`, read only for messages about skipped objects.
+#[derive(Deserialize)]
+struct MetaProbe {
+    #[serde(default)]
+    metadata: Option<NameProbe>,
+}
+
+#[derive(Deserialize)]
+struct NameProbe {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+}
+
+impl MetaProbe {
+    fn key(self) -> Option<String> {
+        let meta = self.metadata?;
+        let name = meta.name.filter(|n| !n.is_empty())?;
+        Some(match meta.namespace.filter(|n| !n.is_empty()) {
+            Some(ns) => format!("{ns}/{name}"),
+            None => name,
+        })
+    }
+}
+
+/// A serde_json error's message without its position.
+pub(super) fn json_error_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(msg) => msg.to_owned(),
+        None => text,
+    }
+}
+
+/// Where an object sits in its file, for messages.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Place {
+    /// 1-based document number in the file (a YAML document or a top-level JSON value).
+    pub doc: usize,
+    /// Name the document in messages (the file holds, or may hold, more than one).
+    pub show_doc: bool,
+    /// 1-based index in the list's `items`, for list members.
+    pub item: Option<usize>,
+}
+
+impl Place {
+    /// `document 2: item 3` (the parts that apply), with no trailing separator.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if self.show_doc {
+            let _ = write!(out, "document {}", self.doc);
+        }
+        if let Some(item) = self.item {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            let _ = write!(out, "item {item}");
+        }
+        out
+    }
+
+    /// `document 2: item 3 (Pod ns/name)` or `Pod ns/name`: the object a message is about.
+    pub fn subject(&self, kind: Option<&str>, key: Option<&str>) -> String {
+        let what = match (kind, key) {
+            (Some(kind), Some(key)) => format!("{kind} {key}"),
+            (Some(kind), None) => kind.to_owned(),
+            (None, Some(key)) => key.to_owned(),
+            (None, None) => String::new(),
+        };
+        let place = self.describe();
+        match (place.is_empty(), what.is_empty()) {
+            (true, true) => "object".to_owned(),
+            (true, false) => what,
+            (false, true) => place,
+            (false, false) if self.item.is_some() => format!("{place} ({what})"),
+            (false, false) => format!("{place}: {what}"),
+        }
+    }
+}
+
+/// A fatal problem with one object: the loader stops and reports it.
+#[derive(Debug)]
+pub(super) struct ItemError {
+    /// The object (`item 3 (Pod ns/name)`), without the file name.
+    pub subject: String,
+    /// What is wrong with it.
+    pub detail: String,
+    /// Line and column (1-based) inside the object's text, when known.
+    pub at: Option<(usize, usize)>,
+}
+
+/// Accumulates the objects of every file, in load order.
+#[derive(Default)]
+pub(super) struct Collector {
+    pub snapshot: Snapshot,
+    pub warnings: Vec<String>,
+    /// Display names of the files loaded so far.
+    files: Vec<String>,
+    /// For each kept object, the index in `files` it came from, per kind.
+    origins: [Vec<u32>; 5],
+    /// Kubernetes objects seen (of any kind, kept or not).
+    pub objects: usize,
+}
+
+fn slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Node => 0,
+        Kind::Pod => 1,
+        Kind::DaemonSet => 2,
+        Kind::ControllerRevision => 3,
+        Kind::Event => 4,
+    }
+}
+
+impl Collector {
+    /// Starts a new file; its name prefixes every later message until the next call.
+    pub fn begin_file(&mut self, display: &str) {
+        self.files.push(display.to_owned());
+    }
+
+    /// The current file's display name.
+    pub fn file(&self) -> &str {
+        self.files.last().map_or("<input>", String::as_str)
+    }
+
+    fn file_index(&self) -> u32 {
+        u32::try_from(self.files.len().saturating_sub(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Adds one object whose `kind` and `apiVersion` are already known (either may be absent).
+    ///
+    /// Objects of other kinds are counted and dropped; objects with an unsupported apiVersion,
+    /// without a kind or without a name are skipped with a warning. Only an object that does
+    /// not decode is an error.
+    pub fn add<S: ItemSource>(
+        &mut self,
+        place: &Place,
+        kind: Option<&str>,
+        api_version: Option<&str>,
+        src: S,
+    ) -> Result<(), ItemError> {
+        self.objects += 1;
+        let Some(kind_name) = kind.filter(|k| !k.is_empty()) else {
+            let key = src.key();
+            let subject = place.subject(None, key.as_deref());
+            let file = self.file().to_owned();
+            self.warnings
+                .push(format!("{file}: {subject}: kind is missing; skipped"));
+            return Ok(());
+        };
+        let Some(kind) = Kind::from_kind(kind_name) else {
+            return Ok(());
+        };
+        if let Some(api) = api_version.filter(|a| !a.is_empty()) {
+            let known = kind.known_api_versions();
+            if !known.contains(&api) {
+                let key = src.key();
+                let subject = place.subject(Some(kind_name), key.as_deref());
+                let file = self.file().to_owned();
+                self.warnings.push(format!(
+                    "{file}: {subject}: apiVersion {api} is not supported (known: {}); skipped",
+                    known.join(", ")
+                ));
+                return Ok(());
+            }
+        }
+        match kind {
+            Kind::Node => self.push(place, kind, src, |s| &mut s.nodes, |o| &o.metadata),
+            Kind::Pod => self.push(place, kind, src, |s| &mut s.pods, |o| &o.metadata),
+            Kind::DaemonSet => self.push(place, kind, src, |s| &mut s.daemon_sets, |o| &o.metadata),
+            Kind::ControllerRevision => {
+                self.push(place, kind, src, |s| &mut s.revisions, |o| &o.metadata)
+            }
+            Kind::Event => self.push(place, kind, src, |s| &mut s.events, |o| &o.metadata),
+        }
+    }
+
+    fn push<T, S>(
+        &mut self,
+        place: &Place,
+        kind: Kind,
+        src: S,
+        list: fn(&mut Snapshot) -> &mut Vec<T>,
+        meta: fn(&T) -> &ObjectMeta,
+    ) -> Result<(), ItemError>
+    where
+        T: DeserializeOwned,
+        S: ItemSource,
+    {
+        let kind_name = kind_name(kind);
+        let object: T = match src.decode() {
+            Ok(object) => object,
+            Err(e) => {
+                return Err(ItemError {
+                    subject: place.subject(Some(kind_name), e.key.as_deref()),
+                    detail: e.detail,
+                    at: e.at,
+                });
+            }
+        };
+        if meta(&object).name.is_empty() {
+            let subject = place.subject(Some(kind_name), None);
+            let file = self.file().to_owned();
+            self.warnings.push(format!(
+                "{file}: {subject}: metadata.name is missing; skipped"
+            ));
+            return Ok(());
+        }
+        let origin = self.file_index();
+        list(&mut self.snapshot).push(object);
+        self.origins[slot(kind)].push(origin);
+        Ok(())
+    }
+
+    /// Drops duplicates (the later copy wins) and returns the result.
+    pub fn finish(mut self) -> (Snapshot, Vec<String>) {
+        let files = std::mem::take(&mut self.files);
+        let [nodes, pods, dss, revs, events] = std::mem::take(&mut self.origins);
+        let w = &mut self.warnings;
+        let s = &mut self.snapshot;
+        dedupe(&mut s.nodes, &nodes, |o| &o.metadata, Kind::Node, &files, w);
+        dedupe(&mut s.pods, &pods, |o| &o.metadata, Kind::Pod, &files, w);
+        dedupe(
+            &mut s.daemon_sets,
+            &dss,
+            |o| &o.metadata,
+            Kind::DaemonSet,
+            &files,
+            w,
+        );
+        let rev = Kind::ControllerRevision;
+        dedupe(&mut s.revisions, &revs, |o| &o.metadata, rev, &files, w);
+        dedupe(
+            &mut s.events,
+            &events,
+            |o| &o.metadata,
+            Kind::Event,
+            &files,
+            w,
+        );
+        (self.snapshot, self.warnings)
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Node => "Node",
+        Kind::Pod => "Pod",
+        Kind::DaemonSet => "DaemonSet",
+        Kind::ControllerRevision => "ControllerRevision",
+        Kind::Event => "Event",
+    }
+}
+
+/// Keeps the last of each group of objects with the same namespace and name, with one warning
+/// per duplicated object. Sorting indices keeps this free of per-object allocations.
+fn dedupe<T>(
+    objects: &mut Vec<T>,
+    origins: &[u32],
+    meta: fn(&T) -> &ObjectMeta,
+    kind: Kind,
+    files: &[String],
+    warnings: &mut Vec<String>,
+) {
+    if objects.len() < 2 {
+        return;
+    }
+    let same = |a: &ObjectMeta, b: &ObjectMeta| a.namespace == b.namespace && a.name == b.name;
+    let mut order: Vec<u32> = (0..u32::try_from(objects.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (ma, mb) = (meta(&objects[a as usize]), meta(&objects[b as usize]));
+        match ma.namespace.cmp(&mb.namespace) {
+            Ordering::Equal => ma.name.cmp(&mb.name).then(a.cmp(&b)),
+            other => other,
+        }
+    });
+    let mut drop: Vec<bool> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let first = meta(&objects[order[start] as usize]);
+        let mut end = start + 1;
+        while end < order.len() && same(first, meta(&objects[order[end] as usize])) {
+            end += 1;
+        }
+        if end - start > 1 {
+            if drop.is_empty() {
+                drop = vec![false; objects.len()];
+            }
+            let group = &order[start..end];
+            let last = *group.last().unwrap_or(&order[start]) as usize;
+            for &i in &group[..group.len() - 1] {
+                drop[i as usize] = true;
+            }
+            let mut uids: Vec<&str> = group
+                .iter()
+                .map(|&i| meta(&objects[i as usize]).uid.as_str())
+                .filter(|u| !u.is_empty())
+                .collect();
+            uids.sort_unstable();
+            uids.dedup();
+            let file = files.get(origins[last] as usize).map_or("<input>", |f| f);
+            let mut earlier: Vec<&str> = group[..group.len() - 1]
+                .iter()
+                .map(|&i| {
+                    files
+                        .get(origins[i as usize] as usize)
+                        .map_or("<input>", |f| f)
+                })
+                .filter(|f| *f != file)
+                .collect();
+            earlier.dedup();
+            let mut note = String::new();
+            if !earlier.is_empty() {
+                let _ = write!(note, " (earlier copy in {})", earlier.join(", "));
+            }
+            if uids.len() > 1 {
+                note.push_str(" (the copies have different uids)");
+            }
+            warnings.push(format!(
+                "duplicate {} {} in {file}{note}; using the later one",
+                kind_name(kind),
+                meta(&objects[last]).key()
+            ));
+        }
+        start = end;
+    }
+    if drop.is_empty() {
+        return;
+    }
+    let mut index = 0;
+    objects.retain(|_| {
+        let keep = !drop[index];
+        index += 1;
+        keep
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Pod;
+
+    fn pod(ns: &str, name: &str, uid: &str, phase: &str) -> serde_json::Value {
+        serde_json::json!({
+            "metadata": {"namespace": ns, "name": name, "uid": uid},
+            "status": {"phase": phase},
+        })
+    }
+
+    #[test]
+    fn subjects_name_what_is_known() {
+        let item = Place {
+            doc: 2,
+            show_doc: true,
+            item: Some(3),
+        };
+        assert_eq!(
+            item.subject(Some("Pod"), Some("ns/a")),
+            "document 2: item 3 (Pod ns/a)"
+        );
+        assert_eq!(item.subject(None, None), "document 2: item 3");
+        let single = Place {
+            doc: 1,
+            show_doc: false,
+            item: None,
+        };
+        assert_eq!(single.subject(Some("Node"), Some("n1")), "Node n1");
+        assert_eq!(single.subject(None, None), "object");
+        let doc = Place {
+            doc: 4,
+            show_doc: true,
+            item: None,
+        };
+        assert_eq!(doc.subject(Some("Pod"), None), "document 4: Pod");
+    }
+
+    #[test]
+    fn duplicates_keep_the_last_copy_with_one_warning_each() {
+        let mut c = Collector::default();
+        let place = Place::default();
+        c.begin_file("a.json");
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "x", "u1", "Pending"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "y", "", "Pending"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "x", "u1", "Running"),
+        )
+        .unwrap();
+        c.begin_file("b.yaml");
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "x", "u1", "Succeeded"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "y", "u9", "Failed"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("other", "x", "u1", "Running"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "z", "u2", "Running"),
+        )
+        .unwrap();
+        c.add(
+            &place,
+            Some("Pod"),
+            Some("v1"),
+            pod("ns", "z", "u3", "Failed"),
+        )
+        .unwrap();
+        assert_eq!(c.objects, 8);
+        let (snapshot, warnings) = c.finish();
+        let got: Vec<(String, &str)> = snapshot
+            .pods
+            .iter()
+            .map(|p: &Pod| (p.metadata.key(), p.status.phase.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ns/x".to_owned(), "Succeeded"),
+                ("ns/y".to_owned(), "Failed"),
+                ("other/x".to_owned(), "Running"),
+                ("ns/z".to_owned(), "Failed"),
+            ]
+        );
+        assert_eq!(
+            warnings,
+            [
+                "duplicate Pod ns/x in b.yaml (earlier copy in a.json); using the later one",
+                "duplicate Pod ns/y in b.yaml (earlier copy in a.json); using the later one",
+                "duplicate Pod ns/z in b.yaml (the copies have different uids); using the later one",
+            ]
+        );
+    }
+
+    #[test]
+    fn unusable_objects_are_skipped_with_a_warning() {
+        let mut c = Collector::default();
+        c.begin_file("f.json");
+        let at = |item| Place {
+            doc: 1,
+            show_doc: false,
+            item: Some(item),
+        };
+        let obj = serde_json::json!({"metadata": {"name": "a", "namespace": "n"}});
+        c.add(
+            &at(1),
+            Some("DaemonSet"),
+            Some("extensions/v1beta1"),
+            obj.clone(),
+        )
+        .unwrap();
+        c.add(&at(2), None, Some("v1"), obj.clone()).unwrap();
+        c.add(
+            &at(3),
+            Some("Pod"),
+            Some("v1"),
+            serde_json::json!({"metadata": {}}),
+        )
+        .unwrap();
+        c.add(&at(4), Some("ReplicaSet"), Some("apps/v1"), obj.clone())
+            .unwrap();
+        c.add(&at(5), Some("Event"), Some("events.k8s.io/v1"), obj.clone())
+            .unwrap();
+        let err = c
+            .add(
+                &at(6),
+                Some("Node"),
+                None,
+                serde_json::json!({"metadata": {"name": 5}}),
+            )
+            .unwrap_err();
+        assert_eq!(err.subject, "item 6 (Node)");
+        assert!(err.detail.contains("invalid type"), "{}", err.detail);
+        let (snapshot, warnings) = c.finish();
+        assert_eq!(snapshot.events.len(), 1);
+        assert_eq!(
+            warnings,
+            [
+                "f.json: item 1 (DaemonSet n/a): apiVersion extensions/v1beta1 is not supported (known: apps/v1); skipped",
+                "f.json: item 2 (n/a): kind is missing; skipped",
+                "f.json: item 3 (Pod): metadata.name is missing; skipped",
+            ]
+        );
+    }
+}
