@@ -65,12 +65,12 @@ cmd_build() {
   done
   local t0 t1 t2
   t0=$(date +%s)
-  log "building etcd $ETCD_VERSION → $bin (cold build: a few minutes on 2 cores)"
+  log "building etcd $ETCD_VERSION → $bin (cold build: ~1-2 min on 2 cores)"
   (cd "$HERE/etcd" && nice -n 10 go build -mod=readonly -trimpath -ldflags "-s -w" \
       -o "$bin/etcd" go.etcd.io/etcd/server/v3) || die "etcd build failed"
   t1=$(date +%s)
   log "etcd built in $((t1 - t0)) s"
-  log "building kube-apiserver kube-controller-manager kube-scheduler kubectl $K8S_VERSION → $bin (cold build: ~20-30 min on 2 cores)"
+  log "building kube-apiserver kube-controller-manager kube-scheduler kubectl $K8S_VERSION → $bin (cold build: ~8-15 min on 2 cores)"
   (cd "$HERE/k8s" && nice -n 10 go build -mod=readonly -trimpath -ldflags "$ld" -o "$bin/" \
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
