@@ -154,7 +154,11 @@ async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Opti
 /// At most six requests plus pagination, whatever the cluster's size: the DaemonSet, nodes,
 /// its pods, its revisions, the namespace's events, and other pods only where a pending pod
 /// needs a resource or port analysis.
-async fn fetch_for_daemon_set(cluster: &Cluster, ns: &str, name: &str) -> anyhow::Result<Snapshot> {
+pub async fn fetch_for_daemon_set(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+) -> anyhow::Result<Snapshot> {
     let Some(ds) = cluster.get_daemon_set(ns, name).await? else {
         let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
         let hint =
@@ -232,7 +236,7 @@ async fn fetch_for_daemon_set(cluster: &Cluster, ns: &str, name: &str) -> anyhow
 
 /// Six requests plus pagination: DaemonSets, the node, pods bound to it, unbound pods (pending
 /// DaemonSet pods aim at their node through affinity), revisions and events.
-async fn fetch_for_node(
+pub async fn fetch_for_node(
     cluster: &Cluster,
     ns: Option<&str>,
     node: &str,
