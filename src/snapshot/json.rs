@@ -15,6 +15,8 @@ use anyhow::anyhow;
 use serde::de::DeserializeOwned;
 use serde::de::IgnoredAny;
 
+use crate::model::Kind;
+
 use super::collect::{
     Collector, DecodeError, ItemError, ItemSource, Place, json_error_message, probe_key,
 };
@@ -418,7 +420,8 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
                 )?;
                 input.place = place;
             }
-            _ if items_seen => input.skip_value()?,
+            // Past the list, or in an object of a kind that is dropped anyway (a big ConfigMap).
+            _ if items_seen || is_ignored_kind(kind.as_deref()) => input.skip_value()?,
             _ => {
                 input.peek_some("a value")?;
                 let len = input.value_len()?;
@@ -471,6 +474,11 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
                 err,
             }
         })
+}
+
+/// True for a kind that is neither kept nor a list (whose items might be kept).
+fn is_ignored_kind(kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| Kind::from_kind(k).is_none() && k != "List" && list_item_kind(k).is_none())
 }
 
 /// The item kind of a typed list (`PodList` → `Pod`); `None` for `List` and other kinds.
@@ -957,6 +965,18 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    #[test]
+    fn objects_of_other_kinds_are_skipped_but_checked() {
+        let text = br#"{"kind": "ConfigMap", "data": {"big": "xxxx"}, "metadata": {"name": "c"}}
+            [{"metadata": {"name": "n"}, "kind": "Node", "apiVersion": "v1"}]"#;
+        let (snapshot, warnings) = load_text(text, 5).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(snapshot.nodes[0].metadata.name, "n");
+        let bad = br#"{"kind": "ConfigMap", "data": {"big": tru}}"#;
+        let err = load_text(bad, CHUNK).unwrap_err().to_string();
+        assert_eq!(err, "t.json: line 1, column 42: expected ident");
     }
 
     #[test]

@@ -15,8 +15,10 @@
 //! `*.yaml` and `*.yml`; symbolic links inside it are skipped, never followed) or `-` for standard
 //! input. Input whose first non-blank byte is `{` or `[` is JSON, anything else YAML.
 //!
-//! JSON is streamed: a list's items are read one at a time, so memory holds the model plus one
-//! item's text. YAML is read whole (it parses an order of magnitude slower anyway) under budgets
+//! JSON is streamed: the input is read in 4 MiB chunks and each list item is parsed from memory
+//! straight into its model type, so memory holds the model plus a chunk (and one item, if an item
+//! is larger). Each object's vectors are shrunk to fit as it is stored. YAML is read whole (it
+//! parses an order of magnitude slower anyway) into a JSON value per document, under budgets
 //! that stop alias bombs quickly.
 //!
 //! Objects of other kinds are ignored. Objects that cannot be used are skipped with a warning:
