@@ -9,6 +9,7 @@ pub mod labels;
 pub mod node_affinity;
 pub mod resources;
 pub mod revision;
+pub mod rollout;
 pub mod scheduling;
 pub mod taints;
 pub mod verdict;

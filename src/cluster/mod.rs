@@ -7,6 +7,7 @@
 
 mod error;
 mod selector;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

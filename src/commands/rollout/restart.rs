@@ -1,19 +1,53 @@
-//! `rollout restart` (not implemented yet).
+//! `rollout restart`: a new `restartedAt` annotation on the pod template, as kubectl sets it.
 
 use std::io::Write;
 
+use super::status::{
+    connect, dry_run_suffix, get_daemon_set, live_namespace, live_only, one_namespace,
+};
 use crate::Outcome;
-use crate::cli::RolloutRestartArgs;
+use crate::analysis::rollout::restart_patch;
+use crate::cli::{DryRunArg, RolloutRestartArgs};
 use crate::context::Context;
 
 /// Runs `rollout restart`.
 ///
 /// # Errors
-/// Always, until implemented.
+/// `--from-file`, unknown DaemonSet, API failures.
 pub async fn run(
-    _ctx: &Context,
-    _args: &RolloutRestartArgs,
-    _out: &mut dyn Write,
+    ctx: &Context,
+    args: &RolloutRestartArgs,
+    out: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
-    anyhow::bail!("rollout restart is not implemented yet")
+    live_only(ctx, "rollout restart")?;
+    one_namespace(ctx, "rollout restart")?;
+    let name = args.daemonset.as_str();
+    let cluster = connect(ctx).await?;
+    let ns = live_namespace(ctx, &cluster);
+    let ds = get_daemon_set(&cluster, &ns, name).await?;
+    if args.dry_run != DryRunArg::Client {
+        cluster
+            .patch_daemon_set_strategic(
+                &ns,
+                name,
+                restart_patch(ctx.now),
+                None,
+                args.dry_run == DryRunArg::Server,
+            )
+            .await?;
+    }
+    if ctx.verbose {
+        eprintln!("I {} API requests", cluster.request_count());
+    }
+    if ds.strategy() == "OnDelete" {
+        eprintln!(
+            "Warning: daemonset {name} uses the OnDelete strategy: the new template takes effect only as pods are replaced; kubectl ds replace {name} -n {ns} --all-outdated"
+        );
+    }
+    writeln!(
+        out,
+        "daemonset.apps/{name} restarted{}",
+        dry_run_suffix(args.dry_run)
+    )?;
+    Ok(Outcome::Success)
 }

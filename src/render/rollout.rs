@@ -1,0 +1,351 @@
+//! `rollout status|history|undo` for people: kubectl's lines first, then per-node progress,
+//! revision tables, pod templates and template diffs.
+
+use std::io::{self, Write};
+
+use jiff::Timestamp;
+use owo_colors::OwoColorize;
+
+use super::table::Table;
+use crate::analysis::age::human_duration;
+use crate::analysis::rollout::{
+    HistoryEntry, NodeProgress, NodeState, RolloutHistory, RolloutStatus, without_nulls,
+};
+
+/// Options for the status views.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusView {
+    /// Every node (`-o wide`), not just those still to finish.
+    pub wide: bool,
+    /// Print the header row.
+    pub headers: bool,
+    /// Colour state words.
+    pub color: bool,
+}
+
+/// A state word, coloured when `color` is on.
+pub fn state_word(state: NodeState, color: bool) -> String {
+    let word = state.as_str();
+    if !color {
+        return word.to_owned();
+    }
+    match state {
+        NodeState::Blocked => word.red().bold().to_string(),
+        NodeState::Waiting => word.yellow().to_string(),
+        NodeState::Updated => word.cyan().to_string(),
+        NodeState::Available => word.green().to_string(),
+    }
+}
+
+/// The reason column of a node: its first reason (and how many more), or what an `Updated`
+/// node without a reason waits for.
+pub fn reason_cell(node: &NodeProgress, wide: bool) -> String {
+    match node.reasons.as_slice() {
+        [] if node.state == NodeState::Updated => {
+            "the pod is Ready; available once minReadySeconds have passed".to_owned()
+        }
+        [] => String::new(),
+        [only] => format!("{}: {}", only.code(), only.message),
+        [first, rest @ ..] if !wide => {
+            format!("{}: {} (+{} more)", first.code(), first.message, rest.len())
+        }
+        all => all
+            .iter()
+            .map(|r| format!("{}: {}", r.code(), r.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// One line for a node whose state changed (the watch's output in a pipe).
+pub fn node_line(node: &NodeProgress, color: bool) -> String {
+    let reason = reason_cell(node, false);
+    let pod = node
+        .pod
+        .as_deref()
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
+    if reason.is_empty() {
+        format!("  {}{pod}: {}", node.name, state_word(node.state, color))
+    } else {
+        format!(
+            "  {}{pod}: {}: {reason}",
+            node.name,
+            state_word(node.state, color)
+        )
+    }
+}
+
+/// `4 nodes: 1 available, 0 updated, 1 waiting, 2 blocked`.
+pub fn summary_line(status: &RolloutStatus) -> String {
+    let count = |s| status.nodes_in(s).count();
+    let n = status.nodes.len();
+    format!(
+        "{n} node{}: {} available, {} updated, {} waiting, {} blocked",
+        if n == 1 { "" } else { "s" },
+        count(NodeState::Available),
+        count(NodeState::Updated),
+        count(NodeState::Waiting),
+        count(NodeState::Blocked),
+    )
+}
+
+fn sorted_rows(status: &RolloutStatus, wide: bool) -> Vec<&NodeProgress> {
+    let mut rows: Vec<&NodeProgress> = status
+        .nodes
+        .iter()
+        .filter(|n| wide || n.state != NodeState::Available)
+        .collect();
+    rows.sort_by(|a, b| a.state.cmp(&b.state).then_with(|| a.name.cmp(&b.name)));
+    rows
+}
+
+fn node_table(rows: &[&NodeProgress], view: StatusView, max_reason: Option<usize>) -> Table {
+    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]);
+    for n in rows {
+        let mut reason = reason_cell(n, view.wide);
+        if let Some(max) = max_reason
+            && reason.chars().count() > max
+        {
+            reason = reason
+                .chars()
+                .take(max.saturating_sub(1))
+                .collect::<String>()
+                + "…";
+        }
+        table.row(vec![
+            n.name.clone(),
+            state_word(n.state, view.color),
+            n.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
+            n.revision.clone().unwrap_or_else(|| "<none>".to_owned()),
+            reason,
+        ]);
+    }
+    table
+}
+
+/// Writes one evaluation of a rollout: kubectl's line, and unless the rollout is complete (or
+/// with `wide`) the nodes still to finish, their hints and a summary.
+///
+/// # Errors
+/// On write failure.
+pub fn write_status<W: Write + ?Sized>(
+    out: &mut W,
+    status: &RolloutStatus,
+    view: StatusView,
+) -> io::Result<()> {
+    writeln!(out, "{}", status.message)?;
+    if status.complete && !view.wide {
+        return Ok(());
+    }
+    for w in &status.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let rows = sorted_rows(status, view.wide);
+    if !rows.is_empty() {
+        writeln!(out)?;
+        node_table(&rows, view, None).write(out, view.headers)?;
+    }
+    let hints = hints(&rows);
+    if !hints.is_empty() || status.hint.is_some() {
+        writeln!(out)?;
+        writeln!(out, "Hints:")?;
+        if let Some(h) = &status.hint {
+            writeln!(out, "  {h}")?;
+        }
+        for (names, hint) in &hints {
+            writeln!(out, "  {}: {hint}", who(names))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary_line(status))
+}
+
+/// The live view of a terminal: kubectl's line, every node (worst first, at most `max_rows`),
+/// the summary and the hint. Reasons are cut to fit one line.
+pub fn status_frame(status: &RolloutStatus, color: bool, max_rows: usize) -> Vec<String> {
+    let mut lines = vec![status.message.clone(), String::new()];
+    let view = StatusView {
+        wide: true,
+        headers: true,
+        color,
+    };
+    let rows = sorted_rows(status, true);
+    let shown = &rows[..rows.len().min(max_rows)];
+    let mut buf = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = node_table(shown, view, Some(72)).write(&mut buf, true);
+    lines.extend(String::from_utf8_lossy(&buf).lines().map(str::to_owned));
+    if rows.len() > shown.len() {
+        lines.push(format!("… and {} more", rows.len() - shown.len()));
+    }
+    lines.push(String::new());
+    lines.push(summary_line(status));
+    if let Some(h) = &status.hint {
+        lines.push(h.clone());
+    }
+    lines
+}
+
+fn who(names: &[&str]) -> String {
+    match names {
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first}, {second}"),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        [] => String::new(),
+    }
+}
+
+/// Each distinct hint of the rows once, with the nodes it applies to.
+fn hints<'a>(rows: &[&'a NodeProgress]) -> Vec<(Vec<&'a str>, &'a str)> {
+    let mut list: Vec<(Vec<&str>, &str)> = Vec::new();
+    for n in rows {
+        for hint in n.reasons.iter().filter_map(|r| r.hint.as_deref()) {
+            match list.iter_mut().find(|(_, h)| *h == hint) {
+                Some((names, _)) => {
+                    if !names.contains(&n.name.as_str()) {
+                        names.push(&n.name);
+                    }
+                }
+                None => list.push((vec![&n.name], hint)),
+            }
+        }
+    }
+    list
+}
+
+/// Writes the revision table, after kubectl's `daemonset.apps/NAME` line.
+///
+/// # Errors
+/// On write failure.
+pub fn write_history<W: Write + ?Sized>(
+    out: &mut W,
+    history: &RolloutHistory,
+    headers: bool,
+    now: Timestamp,
+) -> io::Result<()> {
+    writeln!(out, "daemonset.apps/{}", history.daemon_set.name)?;
+    if history.revisions.is_empty() {
+        return writeln!(out, "No rollout history found.");
+    }
+    let mut table = Table::new(&[
+        "revision",
+        "change-cause",
+        "age",
+        "images",
+        "pods",
+        "current",
+    ]);
+    for r in &history.revisions {
+        table.row(vec![
+            r.revision.to_string(),
+            r.change_cause
+                .clone()
+                .unwrap_or_else(|| "<none>".to_owned()),
+            age(r.created, now),
+            if r.images.is_empty() {
+                "<none>".to_owned()
+            } else {
+                r.images.join(",")
+            },
+            r.pods.to_string(),
+            if r.current { "*" } else { "" }.to_owned(),
+        ]);
+    }
+    table.write(out, headers)
+}
+
+fn age(created: Option<Timestamp>, now: Timestamp) -> String {
+    created.map_or_else(
+        || "<unknown>".to_owned(),
+        |t| human_duration(now.duration_since(t)),
+    )
+}
+
+/// A pod template as YAML (without `null` members such as `creationTimestamp: null`).
+///
+/// # Errors
+/// When the template cannot be written as YAML.
+pub fn template_yaml(template: &serde_json::Value) -> io::Result<String> {
+    let mut text = serde_saphyr::to_string(&without_nulls(template)).map_err(io::Error::other)?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Writes one revision: kubectl's header, what the table shows, and the pod template as YAML.
+///
+/// # Errors
+/// On write failure.
+pub fn write_revision<W: Write + ?Sized>(
+    out: &mut W,
+    name: &str,
+    entry: &HistoryEntry,
+    template: &serde_json::Value,
+    now: Timestamp,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "daemonset.apps/{name} with revision #{}",
+        entry.revision
+    )?;
+    let current = if entry.current { " (current)" } else { "" };
+    writeln!(out, "Revision:      {}{current}", entry.revision)?;
+    writeln!(out, "Name:          {}", entry.name)?;
+    writeln!(out, "Hash:          {}", entry.hash)?;
+    writeln!(
+        out,
+        "Change-Cause:  {}",
+        entry.change_cause.as_deref().unwrap_or("<none>")
+    )?;
+    writeln!(out, "Age:           {}", age(entry.created, now))?;
+    writeln!(out, "Pods:          {}", entry.pods)?;
+    writeln!(out, "Pod Template:")?;
+    for line in template_yaml(template)?.lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+/// Writes a unified diff (three lines of context) of two pod templates rendered as YAML, or a
+/// line saying they are equal.
+///
+/// # Errors
+/// On write failure.
+pub fn write_template_diff<W: Write + ?Sized>(
+    out: &mut W,
+    (old_label, old): (&str, &serde_json::Value),
+    (new_label, new): (&str, &serde_json::Value),
+    color: bool,
+) -> io::Result<()> {
+    let (a, b) = (template_yaml(old)?, template_yaml(new)?);
+    if a == b {
+        return writeln!(
+            out,
+            "{old_label} and {new_label} have the same pod template"
+        );
+    }
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string();
+    for line in text.lines() {
+        if !color {
+            writeln!(out, "{line}")?;
+        } else if line.starts_with("---") || line.starts_with("+++") {
+            writeln!(out, "{}", line.bold())?;
+        } else if line.starts_with("@@") {
+            writeln!(out, "{}", line.cyan())?;
+        } else if line.starts_with('-') {
+            writeln!(out, "{}", line.red())?;
+        } else if line.starts_with('+') {
+            writeln!(out, "{}", line.green())?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
