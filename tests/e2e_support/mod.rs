@@ -216,6 +216,7 @@ pub struct TestEnv {
     pub ns: String,
     nodes: std::sync::Mutex<Vec<String>>,
     keep: bool,
+    cleaned: std::sync::atomic::AtomicBool,
 }
 
 impl TestEnv {
@@ -238,6 +239,7 @@ impl TestEnv {
             ns,
             nodes: std::sync::Mutex::new(Vec::new()),
             keep: std::env::var("KDS_E2E_KEEP").as_deref() == Ok("1"),
+            cleaned: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -551,7 +553,12 @@ impl TestEnv {
     /// Best-effort cleanup: deletes the namespace, waits (bounded) for its pods to be gone while
     /// the nodes still exist (the sim-kubelet finalises their deletion), then deletes the nodes.
     pub async fn cleanup(&self) -> Result<()> {
-        cleanup_with(&self.client, &self.ns, &self.id).await
+        if self.keep {
+            return Ok(());
+        }
+        cleanup_with(&self.client, &self.ns, &self.id).await?;
+        self.cleaned.store(true, Ordering::SeqCst);
+        Ok(())
     }
 }
 
@@ -578,6 +585,9 @@ async fn cleanup_with(client: &Client, ns: &str, id: &str) -> Result<()> {
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
+        if self.cleaned.load(Ordering::SeqCst) {
+            return;
+        }
         if self.keep {
             eprintln!(
                 "KDS_E2E_KEEP=1: leaving namespace {} and nodes {}-* in place",
