@@ -45,14 +45,16 @@ pub fn pod_requests(spec: &PodSpec) -> ResourceList {
         *slot = (*slot).max(v);
     }
     if let Some(pod_level) = &spec.resources {
-        for (k, v) in &pod_level.requests.0 {
+        for (k, v) in pod_level.requests.iter() {
             if is_pod_level_resource(k) {
-                reqs.insert(k.clone(), *v);
+                reqs.insert(k.to_owned(), v);
             }
         }
     }
-    add(&mut reqs, &spec.overhead.0);
-    ResourceList(reqs)
+    for (k, v) in spec.overhead.iter() {
+        *reqs.entry(k.to_owned()).or_default() += v;
+    }
+    reqs.into_iter().collect()
 }
 
 fn container_requests(c: &crate::model::ContainerSpec) -> BTreeMap<String, i128> {
@@ -103,7 +105,7 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
             top_consumers: Vec::new(),
         });
     }
-    for (resource, &requested) in &pod_requests(pod).0 {
+    for (resource, requested) in pod_requests(pod).iter() {
         if requested <= 0 || resource == "pods" {
             continue;
         }
@@ -118,7 +120,7 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
             top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             top.truncate(3);
             out.push(Shortfall {
-                resource: resource.clone(),
+                resource: resource.to_owned(),
                 requested,
                 available: total - used,
                 allocatable: total,

@@ -80,3 +80,39 @@ where
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
+
+/// Deserializes `metadata` without its annotations (for kinds whose annotations nothing reads).
+pub(crate) fn without_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
+    #[derive(Default, Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct Lean {
+        #[serde(deserialize_with = "null_default")]
+        name: String,
+        #[serde(deserialize_with = "null_default")]
+        namespace: String,
+        #[serde(deserialize_with = "null_default")]
+        uid: String,
+        #[serde(deserialize_with = "null_default")]
+        resource_version: String,
+        generation: Option<i64>,
+        creation_timestamp: Option<Timestamp>,
+        deletion_timestamp: Option<Timestamp>,
+        #[serde(deserialize_with = "null_default")]
+        labels: BTreeMap<String, String>,
+        #[serde(deserialize_with = "null_default")]
+        owner_references: Vec<OwnerReference>,
+    }
+    let lean: Lean = null_default(d)?;
+    Ok(ObjectMeta {
+        name: lean.name,
+        namespace: lean.namespace,
+        uid: lean.uid,
+        resource_version: lean.resource_version,
+        generation: lean.generation,
+        creation_timestamp: lean.creation_timestamp,
+        deletion_timestamp: lean.deletion_timestamp,
+        labels: lean.labels,
+        annotations: BTreeMap::new(),
+        owner_references: lean.owner_references,
+    })
+}

@@ -12,8 +12,9 @@ use super::quantity::ResourceList;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Pod {
-    /// `metadata`.
-    #[serde(deserialize_with = "null_default")]
+    /// `metadata`, without annotations (nothing reads a pod's annotations, and on a large
+    /// cluster they are a good part of the memory).
+    #[serde(deserialize_with = "super::meta::without_annotations")]
     pub metadata: ObjectMeta,
     /// `spec`.
     #[serde(deserialize_with = "null_default")]
@@ -210,8 +211,8 @@ pub struct PodStatus {
     pub reason: Option<String>,
     /// Message for that reason.
     pub message: Option<String>,
-    /// Conditions (`PodScheduled`, `Ready`, …).
-    #[serde(deserialize_with = "null_default")]
+    /// The conditions the analysis reads: `PodScheduled`, `Ready` and `ContainersReady`.
+    #[serde(deserialize_with = "needed_conditions")]
     pub conditions: Vec<PodCondition>,
     /// Regular containers.
     #[serde(deserialize_with = "null_default")]
@@ -253,9 +254,9 @@ pub struct ContainerStatus {
     /// Restarts so far.
     pub restart_count: i32,
     /// Current state.
-    pub state: Option<ContainerState>,
+    pub state: Option<Box<ContainerState>>,
     /// Previous state (the last crash).
-    pub last_state: Option<ContainerState>,
+    pub last_state: Option<Box<ContainerState>>,
 }
 
 /// Container state: exactly one of the three is normally set.
@@ -282,6 +283,21 @@ pub struct StateDetail {
     pub exit_code: Option<i32>,
     /// Start time (running, terminated).
     pub started_at: Option<Timestamp>,
+}
+
+/// Keeps only the pod conditions the analysis reads.
+fn needed_conditions<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<PodCondition>, D::Error> {
+    let mut all: Vec<PodCondition> = null_default(d)?;
+    all.retain(|c| {
+        matches!(
+            c.type_.as_str(),
+            "Ready" | "PodScheduled" | "ContainersReady"
+        )
+    });
+    all.shrink_to_fit();
+    Ok(all)
 }
 
 impl Pod {
@@ -372,20 +388,18 @@ impl ContainerSpec {
     /// The effective request of `resource` in milli-units (the limit when only a limit is set).
     pub fn request(&self, resource: &str) -> i128 {
         let Some(res) = &self.resources else { return 0 };
-        match res.requests.0.get(resource) {
-            Some(v) => *v,
-            None => res.limits.get(resource),
-        }
+        res.requests
+            .amount(resource)
+            .unwrap_or_else(|| res.limits.get(resource))
     }
 
     /// Every resource this container requests (or limits, which defaults the request).
     pub fn requested_resources(&self) -> impl Iterator<Item = &str> {
         self.resources.iter().flat_map(|r| {
             r.requests
-                .0
-                .keys()
-                .chain(r.limits.0.keys().filter(|k| !r.requests.0.contains_key(*k)))
-                .map(String::as_str)
+                .iter()
+                .chain(r.limits.iter().filter(|(k, _)| !r.requests.contains(k)))
+                .map(|(k, _)| k)
         })
     }
 }

@@ -11,19 +11,54 @@ use kube_quantity::ParsedQuantity;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// A resource list (`requests`, `allocatable`, `overhead`): resource name → milli-units.
+/// A resource list (`requests`, `allocatable`, `overhead`): resource name → milli-units, sorted
+/// by name. A short vector rather than a map: lists hold a handful of entries and there is one
+/// per container of every pod, so this is most of a large snapshot's memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ResourceList(pub BTreeMap<String, i128>);
+pub struct ResourceList(Vec<(String, i128)>);
 
 impl ResourceList {
     /// The amount of `resource` in milli-units (0 when absent).
     pub fn get(&self, resource: &str) -> i128 {
-        self.0.get(resource).copied().unwrap_or(0)
+        self.amount(resource).unwrap_or(0)
+    }
+
+    /// The amount of `resource`, `None` when it is not listed.
+    pub fn amount(&self, resource: &str) -> Option<i128> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(resource))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+
+    /// True when `resource` is listed.
+    pub fn contains(&self, resource: &str) -> bool {
+        self.amount(resource).is_some()
+    }
+
+    /// Sets `resource` to `milli`.
+    pub fn insert(&mut self, resource: &str, milli: i128) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(resource)) {
+            Ok(i) => self.0[i].1 = milli,
+            Err(i) => self.0.insert(i, (resource.to_owned(), milli)),
+        }
+    }
+
+    /// (resource, milli-units) pairs, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, i128)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
     }
 
     /// True when no resource is listed.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, i128)> for ResourceList {
+    fn from_iter<I: IntoIterator<Item = (String, i128)>>(iter: I) -> Self {
+        let map: BTreeMap<String, i128> = iter.into_iter().collect();
+        ResourceList(map.into_iter().collect())
     }
 }
 
@@ -69,7 +104,7 @@ impl<'de> Deserialize<'de> for ResourceList {
                         .map_err(|e| de::Error::custom(format!("{name}: {e}")))?;
                     out.insert(name, milli);
                 }
-                Ok(ResourceList(out))
+                Ok(ResourceList(out.into_iter().collect()))
             }
         }
         deserializer.deserialize_option(ListVisitor)
