@@ -584,7 +584,7 @@ fn large_list_streams_through_stdin() {
             text.push_str(",\n");
         }
         text.push_str(&format!(
-            r#"    {{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p-{i}", "namespace": "ns-{}", "uid": "u-{i}", "labels": {{"app": "agent"}}, "annotations": {{"note": "{}"}}}}, "spec": {{"nodeName": "node-{}"}}, "status": {{"phase": "Running"}}}}"#,
+            r#"    {{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p-{i}", "namespace": "ns-{}", "uid": "u-{i}", "labels": {{"app": "agent", "note": "{}"}}}}, "spec": {{"nodeName": "node-{}"}}, "status": {{"phase": "Running"}}}}"#,
             i % 7,
             "x".repeat(i % 900),
             i % 50
@@ -600,6 +600,6 @@ fn large_list_streams_through_stdin() {
         s.pods[4321].metadata.key(),
         format!("ns-{}/p-4321", 4321 % 7)
     );
-    assert_eq!(s.pods[4321].metadata.annotations["note"].len(), 4321 % 900);
+    assert_eq!(s.pods[4321].metadata.labels["note"].len(), 4321 % 900);
     assert_eq!(s.pods[7999].spec.node_name, "node-49");
 }

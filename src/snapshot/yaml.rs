@@ -35,6 +35,8 @@ thread_local! {
 }
 
 /// Loads every document of `bytes`; returns how many non-empty documents there were.
+///
+/// Messages number the non-empty documents only (the parser drops empty ones).
 pub(super) fn load(c: &mut Collector, bytes: &[u8]) -> anyhow::Result<usize> {
     let file = c.file().to_owned();
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
@@ -115,10 +117,16 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> anyhow::Error {
             | E::AliasReplayCounterOverflow { .. }
     );
     let amplification = amplification || text.starts_with("budget breached");
-    if amplification && !text.contains("alias bomb") {
-        anyhow!("{file}: YAML refused, it exceeds the parser's limits (alias bomb?): {text}")
-    } else {
+    let lower = text.to_ascii_lowercase();
+    if !amplification || lower.contains("alias bomb") {
         anyhow!("{file}: {text}")
+    } else if ["alias", "anchor", "used at"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        anyhow!("{file}: YAML refused, its aliases expand too far (alias bomb?): {text}")
+    } else {
+        anyhow!("{file}: YAML refused, it exceeds the loader's limits: {text}")
     }
 }
 
@@ -347,7 +355,8 @@ mod tests {
 
     #[test]
     fn an_alias_repeating_a_long_scalar_hits_the_value_budget() {
-        // 200 aliases of a 1 MiB scalar would build 200 MiB; the budget allows 64 MiB + 16×size.
+        // 200 aliases of a 1 MiB scalar would build 200 MiB: the parser's scalar budget (which
+        // counts replays) or, failing that, the value budget (64 MiB + 16 × size) stops it.
         let big = "x".repeat(1 << 20);
         let aliases = vec!["*s"; 200].join(", ");
         let text = format!("kind: ConfigMap\nbig: &s \"{big}\"\nlist: [{aliases}]\n");
@@ -363,6 +372,24 @@ mod tests {
         // The budget is per load: the next load starts afresh.
         let (snapshot, _) = load_text("kind: Node\napiVersion: v1\nmetadata: {name: n}\n").unwrap();
         assert_eq!(snapshot.nodes[0].metadata.name, "n");
+    }
+
+    #[test]
+    fn built_values_are_charged_to_the_budget() {
+        let text = r#"{"a": ["xxxxxxxxxx", 1, true, null, {"b": 2.5}]}"#;
+        let previous = BUDGET.with(|b| b.replace(1 << 20));
+        let Bounded(value) = serde_json::from_str(text).unwrap();
+        let left = BUDGET.with(Cell::get);
+        assert_eq!(value, serde_json::from_str::<Value>(text).unwrap());
+        // Eight values and two keys at NODE_COST each, plus the text of keys and strings.
+        assert_eq!((1 << 20) - left, 10 * NODE_COST + 12);
+        BUDGET.with(|b| b.set(9 * NODE_COST));
+        let err = serde_json::from_str::<Bounded>(text)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("alias bomb"), "{err}");
+        BUDGET.with(|b| b.set(previous));
     }
 
     #[test]
