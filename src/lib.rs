@@ -55,6 +55,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let outcome = runtime.block_on(async {
+        if handles_interrupt(&cli.command) {
+            return commands::dispatch(&cli.command, &ctx, &mut out).await;
+        }
         tokio::select! {
             result = commands::dispatch(&cli.command, &ctx, &mut out) => result,
             _ = tokio::signal::ctrl_c() => Ok(Outcome::Interrupted),
@@ -62,6 +65,12 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
     })?;
     out.flush()?;
     Ok(outcome)
+}
+
+/// Commands that handle Ctrl-C themselves (finish what is in flight, then report) instead of
+/// being dropped at the first one.
+fn handles_interrupt(command: &cli::Command) -> bool {
+    matches!(command, cli::Command::Replace(_))
 }
 
 /// True when the error chain holds a broken pipe (the reader went away: not an error).

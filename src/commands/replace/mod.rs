@@ -1,0 +1,248 @@
+//! `replace`: replace a DaemonSet's pods node by node, in batches, stopping at the first failure.
+//!
+//! fetch (cluster) → plan (analysis) → delete with a uid precondition and wait for the controller's
+//! replacement, batch by batch (runner) → report (render). Progress goes to stderr (a live view
+//! on a terminal, one line per event otherwise); the report to stdout.
+
+mod progress;
+pub mod runner;
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use super::{suggest, usage};
+use crate::Outcome;
+use crate::analysis::Inventory;
+use crate::analysis::replace::{
+    DryRun, MaxUnavailable, NodeLabelSelector, ReplaceReport, Request, RunStatus, Targets, plan,
+};
+use crate::cli::{DryRunArg, ReplaceArgs};
+use crate::cluster;
+use crate::context::{Context, NamespaceScope, OutputFormat, Source};
+use crate::model::{DaemonSet, Node, Snapshot};
+use crate::render;
+
+pub use runner::{Interrupt, InterruptedBeforeStart, Options, Progress, Recorder};
+
+/// The analysis request for the arguments.
+///
+/// # Errors
+/// Usage errors: a bad `--max-unavailable` or selector, `--canary 0`, a negative grace period.
+pub fn request_from_args(args: &ReplaceArgs) -> anyhow::Result<Request> {
+    let max_unavailable = MaxUnavailable::parse(&args.max_unavailable).map_err(usage)?;
+    let targets = if !args.nodes.is_empty() {
+        Targets::Nodes(args.nodes.clone())
+    } else if args.all_outdated {
+        Targets::AllOutdated
+    } else if let Some(sel) = &args.selector {
+        Targets::Selector(NodeLabelSelector::parse(sel).map_err(usage)?)
+    } else {
+        return Err(usage(
+            "name the nodes: --node NODE, --all-outdated or -l SELECTOR",
+        ));
+    };
+    if args.canary == Some(0) {
+        return Err(usage("--canary must be at least 1"));
+    }
+    if args.grace_period.is_some_and(|g| g < 0) {
+        return Err(usage("--grace-period must be 0 or more seconds"));
+    }
+    Ok(Request {
+        targets,
+        force: args.force,
+        max_unavailable,
+        canary: args.canary,
+    })
+}
+
+/// The run options for the arguments.
+pub fn options_from_args(args: &ReplaceArgs) -> Options {
+    let mut opts = Options::new(match args.dry_run {
+        DryRunArg::None => DryRun::None,
+        DryRunArg::Client => DryRun::Client,
+        DryRunArg::Server => DryRun::Server,
+    });
+    opts.grace_period = args.grace_period;
+    opts.timeout = args.timeout;
+    opts.pause = args.pause;
+    opts
+}
+
+/// Every `--node` must exist (with "did you mean" hints otherwise).
+///
+/// # Errors
+/// The first unknown node.
+pub fn check_nodes(snapshot: &Snapshot, req: &Request) -> anyhow::Result<()> {
+    if let Targets::Nodes(names) = &req.targets {
+        for name in names {
+            if snapshot.node(name).is_none() {
+                let hint = suggest(name, snapshot.nodes.iter().map(Node::name)).unwrap_or_default();
+                anyhow::bail!("node {name:?} not found{hint}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `replace`.
+///
+/// # Errors
+/// Usage errors (exit 2), errors before anything was deleted, and API errors during the run
+/// (exit 1, after the report).
+pub async fn run(
+    ctx: &Context,
+    args: &ReplaceArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let req = request_from_args(args)?;
+    let opts = options_from_args(args);
+    if ctx.namespace == NamespaceScope::All {
+        return Err(usage(
+            "replace works on one DaemonSet: use -n NAMESPACE instead of -A",
+        ));
+    }
+    let report = match &ctx.source {
+        Source::Files(paths) => {
+            if opts.dry_run != DryRun::Client {
+                return Err(usage(
+                    "replace deletes pods, which needs a live cluster: --from-file works only with --dry-run=client (to review the plan)",
+                ));
+            }
+            let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
+            for w in &loaded.warnings {
+                eprintln!("warning: {w}");
+            }
+            let snapshot = loaded.snapshot;
+            let namespace = match &ctx.namespace {
+                NamespaceScope::Explicit(ns) => Some(ns.as_str()),
+                _ => None,
+            };
+            let ds = find_daemon_set(&snapshot, namespace, &args.daemonset)?;
+            check_nodes(&snapshot, &req)?;
+            let inv = Inventory::new(&snapshot);
+            let plan = plan(&inv, ds, &req, ctx.now)?;
+            ReplaceReport::from_plan(&plan, DryRun::Client, req.canary, ctx.now)
+        }
+        Source::Live {
+            kubeconfig,
+            context,
+        } => {
+            let cluster = cluster::connect(&cluster::ConnectOptions {
+                kubeconfig: kubeconfig.clone(),
+                context: context.clone(),
+                request_timeout: ctx.request_timeout,
+                verbose: ctx.verbose,
+            })
+            .await?;
+            let ns = match &ctx.namespace {
+                NamespaceScope::Explicit(ns) => ns.clone(),
+                _ => cluster.default_namespace().to_owned(),
+            };
+            let interrupt = Arc::new(Interrupt::new());
+            let listener = Arc::clone(&interrupt);
+            let signals = tokio::spawn(async move {
+                while tokio::signal::ctrl_c().await.is_ok() {
+                    listener.press();
+                }
+            });
+            // Let the listener register before anything is deleted.
+            tokio::task::yield_now().await;
+            let stderr = std::io::stderr();
+            let mut sink: Box<dyn Progress> = if stderr.is_terminal() {
+                Box::new(progress::Live::new(stderr, ctx.color))
+            } else {
+                Box::new(progress::Lines::new(stderr))
+            };
+            let result = runner::replace(
+                &cluster,
+                &ns,
+                &args.daemonset,
+                &req,
+                &opts,
+                &interrupt,
+                sink.as_mut(),
+            )
+            .await;
+            signals.abort();
+            if ctx.verbose {
+                eprintln!("I {} API requests", cluster.request_count());
+            }
+            match result {
+                Ok(report) => report,
+                Err(e) if e.is::<InterruptedBeforeStart>() => {
+                    eprintln!("interrupted: nothing was deleted");
+                    return Ok(Outcome::Interrupted);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    write(ctx, &report, out)?;
+    match report.status {
+        RunStatus::Error => {
+            out.flush()?;
+            Err(anyhow::anyhow!("{}", report.message))
+        }
+        status => Ok(match status.exit_code() {
+            0 => Outcome::Success,
+            130 => Outcome::Interrupted,
+            _ => Outcome::No,
+        }),
+    }
+}
+
+fn write(ctx: &Context, report: &ReplaceReport, out: &mut dyn Write) -> anyhow::Result<()> {
+    match ctx.output {
+        OutputFormat::Json => render::json(out, report)?,
+        OutputFormat::Yaml => render::yaml(out, report)?,
+        OutputFormat::Table | OutputFormat::Wide => render::replace::write_report(
+            out,
+            report,
+            render::replace::View {
+                headers: ctx.headers,
+                color: ctx.color,
+                wide: ctx.output == OutputFormat::Wide,
+            },
+        )?,
+    }
+    Ok(())
+}
+
+fn find_daemon_set<'a>(
+    snapshot: &'a Snapshot,
+    namespace: Option<&str>,
+    name: &str,
+) -> anyhow::Result<&'a DaemonSet> {
+    let matches: Vec<&DaemonSet> = snapshot
+        .daemon_sets
+        .iter()
+        .filter(|ds| {
+            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let in_scope = snapshot
+                .daemon_sets
+                .iter()
+                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
+                .map(|ds| ds.metadata.name.as_str());
+            let hint = suggest(name, in_scope).unwrap_or_default();
+            match namespace {
+                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
+                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
+            }
+        }
+        several => {
+            let namespaces: Vec<&str> = several
+                .iter()
+                .map(|d| d.metadata.namespace.as_str())
+                .collect();
+            Err(usage(format!(
+                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
+                namespaces.join(", ")
+            )))
+        }
+    }
+}
