@@ -282,7 +282,7 @@ fn on_delete_lists_outdated_nodes_and_how_to_replace_them() {
     assert_eq!(
         s.hint.as_deref(),
         Some(
-            "the OnDelete strategy replaces a pod only when it is deleted: 1 node still runs an older revision; replace them with kubectl ds replace agent -n ns --all-outdated"
+            "OnDelete: pods change only when they are deleted; 1 node still runs an older revision (b): kubectl ds replace agent -n ns --all-outdated"
         )
     );
 }

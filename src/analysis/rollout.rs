@@ -232,15 +232,24 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
     let blocked = !kubectl.done && nodes.iter().any(|n| n.state == NodeState::Blocked);
     let on_delete = ds.strategy() == "OnDelete";
     let (ns, name) = (&ds.metadata.namespace, &ds.metadata.name);
-    let outdated = nodes
+    let outdated: Vec<&str> = nodes
         .iter()
         .filter(|n| n.reasons.iter().any(|r| r.code() == "OldRevision"))
-        .count();
-    let hint = (on_delete && outdated > 0).then(|| {
+        .map(|n| n.name.as_str())
+        .collect();
+    let hint = (on_delete && !outdated.is_empty()).then(|| {
+        let names = match outdated.as_slice() {
+            [a] => (*a).to_owned(),
+            [a, b] => format!("{a}, {b}"),
+            [a, b, c] => format!("{a}, {b}, {c}"),
+            [a, b, c, rest @ ..] => format!("{a}, {b}, {c} and {} more", rest.len()),
+            [] => String::new(),
+        };
+        let n = outdated.len();
         format!(
-            "the OnDelete strategy replaces a pod only when it is deleted: {outdated} node{} still run{} an older revision; replace them with kubectl ds replace {name} -n {ns} --all-outdated",
-            if outdated == 1 { "" } else { "s" },
-            if outdated == 1 { "s" } else { "" },
+            "OnDelete: pods change only when they are deleted; {n} node{} still run{} an older revision ({names}): kubectl ds replace {name} -n {ns} --all-outdated",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
         )
     });
     RolloutStatus {

@@ -196,11 +196,17 @@ fn who(names: &[&str]) -> String {
     }
 }
 
-/// Each distinct hint of the rows once, with the nodes it applies to.
+/// Each distinct hint of the rows once, with the nodes it applies to. An old revision's hint
+/// (wait for the rolling update, or replace the pod) is left to the status's own hint.
 fn hints<'a>(rows: &[&'a NodeProgress]) -> Vec<(Vec<&'a str>, &'a str)> {
     let mut list: Vec<(Vec<&str>, &str)> = Vec::new();
     for n in rows {
-        for hint in n.reasons.iter().filter_map(|r| r.hint.as_deref()) {
+        let hints = n
+            .reasons
+            .iter()
+            .filter(|r| r.code() != "OldRevision")
+            .filter_map(|r| r.hint.as_deref());
+        for hint in hints {
             match list.iter_mut().find(|(_, h)| *h == hint) {
                 Some((names, _)) => {
                     if !names.contains(&n.name.as_str()) {
