@@ -675,6 +675,13 @@ impl Run<'_, '_> {
                 pods: Vec::new(),
             });
         };
+        if ds.spec.template_json != self.template {
+            // The caller stops; no need to read more.
+            return Ok(Observation {
+                ds: Some(ds),
+                pods: Vec::new(),
+            });
+        }
         let mut pods: Vec<Pod> = Vec::new();
         let mut bare = false;
         for f in in_flight.iter().filter(|f| !f.resolved) {
