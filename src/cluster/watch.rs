@@ -91,6 +91,7 @@ pub struct Watch<'c, T> {
     field_selector: Option<String>,
     resource_version: Option<String>,
     stream: Option<BoxStream<'static, Result<WatchEvent<T>, kube::Error>>>,
+    opened: Instant,
     failures: u32,
 }
 
@@ -111,6 +112,7 @@ impl Cluster {
             field_selector: Some(format!("metadata.name={name}")),
             resource_version: None,
             stream: None,
+            opened: Instant::now(),
             failures: 0,
         })
     }
@@ -128,6 +130,7 @@ impl Cluster {
             field_selector: None,
             resource_version: None,
             stream: None,
+            opened: Instant::now(),
             failures: 0,
         })
     }
@@ -151,6 +154,7 @@ impl<T: Watched> Watch<'_, T> {
                 match self.open(&rv).await {
                     Ok(stream) => {
                         self.stream = Some(stream);
+                        self.opened = Instant::now();
                         self.failures = 0;
                     }
                     Err(OpenError::Gone) => {
@@ -179,8 +183,12 @@ impl<T: Watched> Watch<'_, T> {
             };
             match stream.next().await {
                 None => {
-                    // The server ended the request (timeoutSeconds): resume where we are.
+                    // The server ended the request (timeoutSeconds): resume where we are, but
+                    // not in a tight loop when something ends every request at once.
                     self.stream = None;
+                    if self.opened.elapsed() < Duration::from_secs(1) {
+                        tokio::time::sleep(RESUME_DELAY).await;
+                    }
                 }
                 Some(Err(e)) => {
                     self.log(&format!("the watch dropped ({e}); resuming"));

@@ -2,12 +2,15 @@
 
 use std::io::Write;
 
+use jiff::Timestamp;
+
 use super::status::{
     connect, dry_run_suffix, get_daemon_set, live_namespace, live_only, one_namespace,
 };
 use crate::Outcome;
 use crate::analysis::rollout::restart_patch;
 use crate::cli::{DryRunArg, RolloutRestartArgs};
+use crate::cluster::Cluster;
 use crate::context::Context;
 
 /// Runs `rollout restart`.
@@ -21,28 +24,46 @@ pub async fn run(
 ) -> anyhow::Result<Outcome> {
     live_only(ctx, "rollout restart")?;
     one_namespace(ctx, "rollout restart")?;
-    let name = args.daemonset.as_str();
     let cluster = connect(ctx).await?;
     let ns = live_namespace(ctx, &cluster);
-    let ds = get_daemon_set(&cluster, &ns, name).await?;
+    let result = restart(&cluster, &ns, args, ctx.now, out, &mut std::io::stderr()).await;
+    if ctx.verbose {
+        eprintln!("I {} API requests", cluster.request_count());
+    }
+    result
+}
+
+/// The restart against `cluster` in `ns`: GET the DaemonSet, PATCH its template (unless
+/// `--dry-run=client`). The result line goes to `out`, the OnDelete warning to `err`.
+///
+/// # Errors
+/// As [`run`].
+pub async fn restart(
+    cluster: &Cluster,
+    ns: &str,
+    args: &RolloutRestartArgs,
+    now: Timestamp,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let name = args.daemonset.as_str();
+    let ds = get_daemon_set(cluster, ns, name).await?;
     if args.dry_run != DryRunArg::Client {
         cluster
             .patch_daemon_set_strategic(
-                &ns,
+                ns,
                 name,
-                restart_patch(ctx.now),
+                restart_patch(now),
                 None,
                 args.dry_run == DryRunArg::Server,
             )
             .await?;
     }
-    if ctx.verbose {
-        eprintln!("I {} API requests", cluster.request_count());
-    }
     if ds.strategy() == "OnDelete" {
-        eprintln!(
+        writeln!(
+            err,
             "Warning: daemonset {name} uses the OnDelete strategy: the new template takes effect only as pods are replaced; kubectl ds replace {name} -n {ns} --all-outdated"
-        );
+        )?;
     }
     writeln!(
         out,

@@ -49,23 +49,40 @@ pub async fn run(
         Source::Live { .. } => {
             let cluster = connect(ctx).await?;
             let ns = live_namespace(ctx, &cluster);
-            let result = if args.watch {
-                watch(ctx, args, &cluster, &ns, out).await
-            } else {
-                let ds = get_daemon_set(&cluster, &ns, name).await?;
-                let pods = list_ds_pods(&cluster, &ds).await?;
-                let snapshot = live_snapshot(&cluster, ds, pods).await?;
-                let inv = Inventory::new(&snapshot);
-                let status = rollout_status(&inv, &snapshot.daemon_sets[0], ctx.now);
-                print_once(ctx, &status, out)?;
-                Ok(outcome(&status))
-            };
+            let terminal =
+                std::io::stdout().is_terminal() && std::env::var("TERM").as_deref() != Ok("dumb");
+            let result = run_live(ctx, args, &cluster, &ns, terminal, out).await;
             if ctx.verbose {
                 eprintln!("I {} API requests", cluster.request_count());
             }
             result
         }
     }
+}
+
+/// `rollout status` against `cluster` in `ns`: one evaluation (`--watch=false`), or the watch.
+/// `terminal` selects the redrawn view over one line per change (table output only).
+///
+/// # Errors
+/// As [`run`].
+pub async fn run_live(
+    ctx: &Context,
+    args: &RolloutStatusArgs,
+    cluster: &Cluster,
+    ns: &str,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    if args.watch {
+        return watch(ctx, args, cluster, ns, terminal, out).await;
+    }
+    let ds = get_daemon_set(cluster, ns, &args.daemonset).await?;
+    let pods = list_ds_pods(cluster, &ds).await?;
+    let snapshot = live_snapshot(cluster, ds, pods).await?;
+    let inv = Inventory::new(&snapshot);
+    let status = rollout_status(&inv, &snapshot.daemon_sets[0], ctx.now);
+    print_once(ctx, &status, out)?;
+    Ok(outcome(&status))
 }
 
 fn outcome(status: &RolloutStatus) -> Outcome {
@@ -109,6 +126,7 @@ async fn watch(
     args: &RolloutStatusArgs,
     cluster: &Cluster,
     ns: &str,
+    terminal: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
     let name = args.daemonset.as_str();
@@ -129,7 +147,7 @@ async fn watch(
         apply_pod_change(&mut pods, w.next().await?);
     }
     let mut extras = Extras::fetch(cluster, &ds, pods.values()).await?;
-    let mut printer = Printer::new(ctx, out);
+    let mut printer = Printer::new(ctx, terminal, out);
     loop {
         // The clock moves on from the command's start (minReadySeconds, ages).
         let now = ctx.now + jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
@@ -368,15 +386,11 @@ enum Mode {
 const LIVE_ROWS: usize = 30;
 
 impl<'o> Printer<'o> {
-    fn new(ctx: &Context, out: &'o mut dyn Write) -> Printer<'o> {
+    fn new(ctx: &Context, terminal: bool, out: &'o mut dyn Write) -> Printer<'o> {
         let mode = match ctx.output {
             OutputFormat::Json => Mode::Json,
             OutputFormat::Yaml => Mode::Yaml,
-            _ if std::io::stdout().is_terminal()
-                && std::env::var("TERM").as_deref() != Ok("dumb") =>
-            {
-                Mode::Live
-            }
+            _ if terminal => Mode::Live,
             _ => Mode::Lines,
         };
         Printer {

@@ -16,6 +16,7 @@ use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{LAST_APPLIED_ANNOTATION, UndoPlan, owned_revisions, plan_undo};
 use crate::cli::{DryRunArg, RolloutUndoArgs};
+use crate::cluster::Cluster;
 use crate::context::Context;
 use crate::model::Snapshot;
 use crate::render;
@@ -32,11 +33,31 @@ pub async fn run(
 ) -> anyhow::Result<Outcome> {
     live_only(ctx, "rollout undo")?;
     one_namespace(ctx, "rollout undo")?;
-    let name = args.daemonset.as_str();
     let cluster = connect(ctx).await?;
     let ns = live_namespace(ctx, &cluster);
-    let ds = get_daemon_set(&cluster, &ns, name).await?;
-    let revisions = list_ds_revisions(&cluster, &ds).await?;
+    let result = undo(&cluster, &ns, args, ctx.color, out, &mut std::io::stderr()).await;
+    if ctx.verbose {
+        eprintln!("I {} API requests", cluster.request_count());
+    }
+    result
+}
+
+/// The undo against `cluster` in `ns`: GET the DaemonSet, LIST its revisions, PATCH (unless
+/// `--dry-run=client` or nothing to do). The result line goes to `out`, the rest to `err`.
+///
+/// # Errors
+/// As [`run`].
+pub async fn undo(
+    cluster: &Cluster,
+    ns: &str,
+    args: &RolloutUndoArgs,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let name = args.daemonset.as_str();
+    let ds = get_daemon_set(cluster, ns, name).await?;
+    let revisions = list_ds_revisions(cluster, &ds).await?;
     let snapshot = Snapshot {
         revisions,
         daemon_sets: vec![ds],
@@ -65,9 +86,10 @@ pub async fn run(
         .annotations
         .contains_key(LAST_APPLIED_ANNOTATION)
     {
-        eprintln!(
+        writeln!(
+            err,
             "Warning: resource daemonsets/{name} was previously managed with 'kubectl apply'. Rolling back will not update the {LAST_APPLIED_ANNOTATION} annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead."
-        );
+        )?;
     }
     let mut diff = Vec::new();
     render::rollout::write_template_diff(
@@ -80,13 +102,13 @@ pub async fn run(
             &format!("daemonset.apps/{name} revision #{target}"),
             &template,
         ),
-        ctx.color,
+        color,
     )?;
-    eprint!("{}", String::from_utf8_lossy(&diff));
+    err.write_all(&diff)?;
     if args.dry_run != DryRunArg::Client {
         cluster
             .patch_daemon_set_strategic(
-                &ns,
+                ns,
                 name,
                 patch,
                 Some(&ds.metadata.resource_version),
@@ -95,13 +117,11 @@ pub async fn run(
             .await
             .with_context(|| format!("failed restoring revision {target}"))?;
     }
-    if ctx.verbose {
-        eprintln!("I {} API requests", cluster.request_count());
-    }
     if ds.strategy() == "OnDelete" {
-        eprintln!(
+        writeln!(
+            err,
             "note: daemonset {name} uses the OnDelete strategy: its pods change only when they are replaced; kubectl ds replace {name} -n {ns} --all-outdated"
-        );
+        )?;
     }
     writeln!(out, "daemonset.apps/{name} rolled back{suffix}")?;
     Ok(Outcome::Success)
