@@ -250,7 +250,7 @@ pub fn event_line(e: &Event) -> String {
         Event::InterruptRequested { in_flight } => format!(
             "interrupt: no new deletions; waiting for the {in_flight} node(s) in flight (Ctrl-C again to leave now)"
         ),
-        Event::Stopping { message } => format!("stopping: {message}"),
+        Event::Stopping { message } => message.clone(),
     }
 }
 

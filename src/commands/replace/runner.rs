@@ -329,6 +329,10 @@ struct InFlight {
     events: Vec<KubeEvent>,
 }
 
+/// Up to this many nodes in flight, each look lists the pods of each node (small answers);
+/// beyond, all the DaemonSet's pods at once (one request).
+const PER_NODE_LISTS: usize = 4;
+
 /// How a wait for a batch ended.
 enum WaitEnd {
     /// Every node replaced or failed.
@@ -626,7 +630,17 @@ impl Run<'_, '_> {
                     .iter()
                     .find(|e| e.name == first.target.node);
                 let why = entry
-                    .and_then(|e| e.message.clone())
+                    .and_then(|e| match &e.message {
+                        Some(m) if m.starts_with("not Ready within") => Some(format!(
+                            "not Ready within --timeout {}",
+                            crate::cluster::format_duration(self.opts.timeout)
+                        )),
+                        m => e
+                            .reasons
+                            .first()
+                            .map(|r| r.code().to_owned())
+                            .or_else(|| m.clone()),
+                    })
                     .unwrap_or_else(|| "failed".to_owned());
                 let message = format!(
                     "stopped: the new pod on node {} fails ({why}); no further batch was started",
@@ -683,17 +697,25 @@ impl Run<'_, '_> {
             });
         }
         let mut pods: Vec<Pod> = Vec::new();
-        let mut bare = false;
-        for f in in_flight.iter().filter(|f| !f.resolved) {
-            let on_node = self
-                .cluster
-                .list_daemon_set_pods(&ds, Some(&f.target.node))
-                .await?;
-            bare |= on_node.iter().all(|p| p.is_terminating());
-            pods.extend(on_node);
-        }
-        if bare {
-            pods.extend(self.cluster.list_daemon_set_pods(&ds, Some("")).await?);
+        let unresolved: Vec<&str> = in_flight
+            .iter()
+            .filter(|f| !f.resolved)
+            .map(|f| f.target.node.as_str())
+            .collect();
+        if unresolved.len() > PER_NODE_LISTS {
+            // Many nodes in flight: one list of all the DaemonSet's pods is cheaper.
+            pods = self.cluster.list_daemon_set_pods(&ds, None).await?;
+        } else {
+            let mut bare = false;
+            for node in unresolved {
+                let on_node = self.cluster.list_daemon_set_pods(&ds, Some(node)).await?;
+                bare |= on_node.iter().all(|p| p.is_terminating());
+                pods.extend(on_node);
+            }
+            if bare {
+                // The replacement may exist but not be scheduled yet.
+                pods.extend(self.cluster.list_daemon_set_pods(&ds, Some("")).await?);
+            }
         }
         for f in in_flight.iter_mut().filter(|f| !f.resolved) {
             let waited = f.since.elapsed() >= self.opts.events_after;
