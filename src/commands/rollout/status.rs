@@ -382,6 +382,13 @@ enum Mode {
     Live,
 }
 
+/// Not news when first seen: available already, or an old pod waiting for its turn.
+fn unremarkable(node: &crate::analysis::rollout::NodeProgress) -> bool {
+    node.state == NodeState::Available
+        || (node.state == NodeState::Waiting
+            && node.reasons.iter().any(|r| r.code() == "OldRevision"))
+}
+
 /// Rows of the live view (the terminal's size is not asked; the rest is summarised).
 const LIVE_ROWS: usize = 30;
 
@@ -419,10 +426,7 @@ impl<'o> Printer<'o> {
     /// A line when kubectl's message changes, one per node whose state (or reason, or pod)
     /// changed. Nodes first seen available, or waiting for their turn, are not news.
     fn show_lines(&mut self, status: &RolloutStatus) -> anyhow::Result<()> {
-        if self.last_message.as_deref() != Some(status.message.as_str()) {
-            writeln!(self.out, "{}", status.message)?;
-            self.last_message = Some(status.message.clone());
-        }
+        let mut node_lines = Vec::new();
         for node in &status.nodes {
             let key = (
                 node.state,
@@ -431,17 +435,27 @@ impl<'o> Printer<'o> {
             );
             let news = match self.last_nodes.get(&node.name) {
                 Some(previous) => *previous != key,
-                None => {
-                    !(node.state == NodeState::Available
-                        || (node.state == NodeState::Waiting
-                            && node.reasons.iter().any(|r| r.code() == "OldRevision")))
-                        || self.wide
-                }
+                None => self.wide || !unremarkable(node),
             };
             if news {
-                writeln!(self.out, "{}", render::rollout::node_line(node, self.color))?;
+                node_lines.push(render::rollout::node_line(node, self.color));
             }
             self.last_nodes.insert(node.name.clone(), key);
+        }
+        let message = (self.last_message.as_deref() != Some(status.message.as_str()))
+            .then(|| status.message.clone());
+        // kubectl's line leads the first evaluation and ends the others, so a finished
+        // rollout ends with it.
+        if self.last_message.is_none() {
+            node_lines.insert(0, status.message.clone());
+        } else if let Some(m) = &message {
+            node_lines.push(m.clone());
+        }
+        for line in &node_lines {
+            writeln!(self.out, "{line}")?;
+        }
+        if message.is_some() {
+            self.last_message = message;
         }
         if let Some(hint) = status.hint.as_ref().filter(|_| !self.hint_shown) {
             writeln!(self.out, "{hint}")?;
