@@ -325,20 +325,27 @@ async fn delete_has_a_uid_precondition_and_the_grace_period_then_waits_for_the_r
     assert_eq!(report.batches, [vec!["a".to_owned()]]);
     assert_eq!(deletes(&server), ["agent-a"]);
     assert_eq!(cluster_api.request_count(), 10);
-    // The progress: deleted, waiting on the terminating pod, replaced.
-    assert!(matches!(
-        &progress.events[0],
-        Event::BatchStarted { number: 1, .. }
-    ));
+    // The progress: the plan, deleted, waiting on the terminating pod, replaced.
+    let e = &progress.events;
     assert!(
-        matches!(&progress.events[1], Event::Deleted { node, dry_run: false, .. } if node == "a")
+        matches!(
+            &e[0],
+            Event::Started {
+                targets: 1,
+                budget: 1,
+                skipped: 0
+            }
+        ),
+        "{e:?}"
     );
+    assert!(matches!(&e[1], Event::BatchStarted { number: 1, .. }));
+    assert!(matches!(&e[2], Event::Deleted { node, dry_run: false, .. } if node == "a"));
     assert!(
-        matches!(&progress.events[2], Event::Waiting { code, .. } if code == "Terminating"),
-        "{:?}",
-        progress.events
+        matches!(&e[3], Event::Waiting { code, .. } if code == "Terminating"),
+        "{e:?}"
     );
-    assert!(matches!(&progress.events[3], Event::Replaced { pod, .. } if pod == "agent-a-new"));
+    assert!(matches!(&e[4], Event::Replaced { pod, .. } if pod == "agent-a-new"));
+    assert_eq!(e.len(), 5, "{e:?}");
 }
 
 #[tokio::test]
@@ -803,4 +810,183 @@ async fn a_replacement_not_ready_in_time_fails_the_node() {
         a.message
     );
     assert_eq!(a.reasons[0].code(), "ContainerCreating");
+}
+
+#[tokio::test]
+async fn a_mount_failure_seen_in_the_events_fails_the_node() {
+    let (cluster_api, mut server) = setup();
+    let c = cluster();
+    let interrupt = Interrupt::new();
+    let mut progress = Recorder::default();
+    let r = req(&["a", "b"], 1);
+    let mut o = opts(DryRun::None);
+    o.events_after = Duration::ZERO;
+    let call = replace(
+        &cluster_api,
+        "ns",
+        "agent",
+        &r,
+        &o,
+        &interrupt,
+        &mut progress,
+    );
+    let creating = container_state(
+        replacement("a"),
+        "Pending",
+        false,
+        json!({"waiting": {"reason": "ContainerCreating"}}),
+    );
+    let mount = json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "agent-a-new.1", "namespace": "ns"},
+        "involvedObject": {"kind": "Pod", "namespace": "ns", "name": "agent-a-new", "uid": "uid-agent-a-new"},
+        "reason": "FailedMount", "type": "Warning", "count": 2,
+        "message": "MountVolume.SetUp failed for volume \"config\" : configmap \"agent-config\" not found",
+        "lastTimestamp": "2026-11-28T10:00:05Z"
+    });
+    let script = async {
+        server.start(&c).await;
+        server.delete("agent-a", 200, json!({})).await;
+        // First look: the new pod is being created; its events are not read yet.
+        server.daemon_set(&c.ds).await;
+        server
+            .pods(Some("a"), std::slice::from_ref(&creating))
+            .await;
+        // Second look: still creating, so its events are read.
+        server.daemon_set(&c.ds).await;
+        server.pods(Some("a"), &[creating]).await;
+        let seen = server
+            .answer(200, json!({"kind": "EventList", "items": [mount]}))
+            .await;
+        assert_eq!(seen.path, "/api/v1/namespaces/ns/events");
+        assert_eq!(
+            seen.query("fieldSelector"),
+            Some("involvedObject.uid=uid-agent-a-new")
+        );
+    };
+    let (report, ()) = together(call, script).await;
+    let report = report.unwrap();
+    assert_eq!(report.status, RunStatus::Failed, "{}", report.message);
+    let a = entry(&report, "a");
+    assert_eq!(a.reasons[0].code(), "MountFailed");
+    assert!(a.message.as_deref().unwrap().contains("agent-config"));
+    assert_eq!(entry(&report, "b").outcome, NodeOutcome::Untouched);
+    assert_eq!(deletes(&server), ["agent-a"]);
+}
+
+#[tokio::test]
+async fn a_refused_delete_ends_the_run_with_an_error_status() {
+    let (cluster_api, mut server) = setup();
+    let c = cluster();
+    let interrupt = Interrupt::new();
+    let mut progress = Recorder::default();
+    let r = req(&["a", "b"], 2);
+    let o = opts(DryRun::None);
+    let call = replace(
+        &cluster_api,
+        "ns",
+        "agent",
+        &r,
+        &o,
+        &interrupt,
+        &mut progress,
+    );
+    let script = async {
+        server.start(&c).await;
+        server
+            .delete(
+                "agent-a",
+                403,
+                json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
+                       "message": "pods \"agent-a\" is forbidden: User \"kds-readonly\" cannot delete resource \"pods\" in API group \"\" in the namespace \"ns\""}),
+            )
+            .await;
+    };
+    let (report, ()) = together(call, script).await;
+    let report = report.unwrap();
+    assert_eq!(report.status, RunStatus::Error);
+    assert_eq!(report.status.exit_code(), 1);
+    assert!(report.message.contains("forbidden"), "{}", report.message);
+    let a = entry(&report, "a");
+    assert_eq!(a.outcome, NodeOutcome::Untouched);
+    assert!(a.message.as_deref().unwrap().starts_with("delete failed: "));
+    // b, in the same batch, is not tried after the refusal.
+    assert_eq!(entry(&report, "b").outcome, NodeOutcome::Untouched);
+    assert_eq!(deletes(&server), ["agent-a"]);
+}
+
+#[tokio::test]
+async fn ctrl_c_during_the_pause_starts_no_further_batch() {
+    let (cluster_api, mut server) = setup();
+    let c = cluster();
+    let interrupt = Interrupt::new();
+    let mut progress = Recorder::default();
+    let r = req(&["a", "b"], 1);
+    let mut o = opts(DryRun::None);
+    o.pause = Duration::from_secs(30);
+    let started = std::time::Instant::now();
+    let call = replace(
+        &cluster_api,
+        "ns",
+        "agent",
+        &r,
+        &o,
+        &interrupt,
+        &mut progress,
+    );
+    let script = async {
+        server.start(&c).await;
+        server.delete("agent-a", 200, json!({})).await;
+        server.daemon_set(&c.ds).await;
+        server.pods(Some("a"), &[replacement("a")]).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        interrupt.press();
+    };
+    let (report, ()) = together(call, script).await;
+    let report = report.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(report.status, RunStatus::Interrupted);
+    assert_eq!(
+        report.message,
+        "interrupted (Ctrl-C) during the pause before batch 2"
+    );
+    assert!(
+        progress
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Pausing { seconds } if *seconds == 30.0))
+    );
+    assert_eq!(entry(&report, "a").outcome, NodeOutcome::Replaced);
+    assert_eq!(entry(&report, "b").outcome, NodeOutcome::Untouched);
+    assert_eq!(deletes(&server), ["agent-a"]);
+}
+
+#[tokio::test]
+async fn ctrl_c_before_the_start_deletes_nothing() {
+    let (cluster_api, _server) = setup();
+    let interrupt = Interrupt::new();
+    interrupt.press();
+    let mut progress = Recorder::default();
+    let r = req(&["a"], 1);
+    let o = opts(DryRun::None);
+    let result = tokio::time::timeout(
+        Duration::from_secs(5),
+        replace(
+            &cluster_api,
+            "ns",
+            "agent",
+            &r,
+            &o,
+            &interrupt,
+            &mut progress,
+        ),
+    )
+    .await
+    .expect("returns at once");
+    let err = result.unwrap_err();
+    assert!(
+        err.is::<kubectl_ds::commands::replace::InterruptedBeforeStart>(),
+        "{err:#}"
+    );
+    assert!(progress.events.is_empty());
 }

@@ -1366,6 +1366,20 @@ pub fn shell_quote(s: &str) -> String {
 /// Something the run reports as it goes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// The plan, before the first delete.
+    Started {
+        /// Nodes to replace.
+        targets: usize,
+        /// At most this many at once.
+        budget: usize,
+        /// Nodes considered but skipped.
+        skipped: usize,
+    },
+    /// Something to know before it starts (e.g. a RollingUpdate DaemonSet with `--force`).
+    Warning {
+        /// One sentence.
+        message: String,
+    },
     /// A batch starts.
     BatchStarted {
         /// 1-based.

@@ -208,6 +208,12 @@ pub fn write_report<W: Write + ?Sized>(
 /// One progress line (without a time prefix).
 pub fn event_line(e: &Event) -> String {
     match e {
+        Event::Started {
+            targets,
+            budget,
+            skipped,
+        } => format!("replacing {targets} node(s), at most {budget} at a time ({skipped} skipped)"),
+        Event::Warning { message } => format!("warning: {message}"),
         Event::BatchStarted {
             number,
             nodes,

@@ -82,8 +82,13 @@ impl<W: Write> Progress for Live<W> {
         let _ = writeln!(self.out, "[{t:>6.1}s] {line}");
         if matches!(
             event,
-            Event::BatchStarted { .. } | Event::Stopping { .. } | Event::Pausing { .. }
+            Event::BatchStarted { .. }
+                | Event::Stopping { .. }
+                | Event::Pausing { .. }
+                | Event::Replaced { .. }
+                | Event::Failed { .. }
         ) {
+            // Redrawn at the next look, without the nodes that are done.
             self.block.clear();
         }
         self.draw();

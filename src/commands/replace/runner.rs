@@ -222,6 +222,14 @@ pub async fn replace(
             server_dry_run(cluster, &plan, opts, interrupt, progress, &mut report).await
         }
         DryRun::None => {
+            for w in &plan.warnings {
+                progress.event(&Event::Warning { message: w.clone() });
+            }
+            progress.event(&Event::Started {
+                targets: plan.targets.len(),
+                budget: plan.budget,
+                skipped: plan.skipped.len(),
+            });
             let mut run = Run {
                 cluster,
                 ns,
