@@ -337,6 +337,13 @@ struct InFlight {
     events: Vec<KubeEvent>,
 }
 
+/// A reason to stop: the status and one sentence.
+type Stop = (RunStatus, String);
+
+fn template_changed() -> String {
+    "the DaemonSet's template changed while running (a new revision): stopped; re-run to plan against the new revision".to_owned()
+}
+
 /// Up to this many nodes in flight, each look lists the pods of each node (small answers);
 /// beyond, all the DaemonSet's pods at once (one request).
 const PER_NODE_LISTS: usize = 4;
@@ -381,293 +388,327 @@ impl Run<'_, '_> {
         self.report.finish(status, message, Timestamp::now());
     }
 
-    fn template_changed(&self) -> String {
-        "the DaemonSet's template changed while running (a new revision): stopped; re-run to plan against the new revision".to_owned()
-    }
-
+    /// Batch after batch until done or stopped; always ends with [`Run::finish`].
     async fn batches(&mut self, initial: &Snapshot) {
         let mut pending: Vec<Target> = self.plan.targets.clone();
         let mut batch_no = 0usize;
         let mut replaced = 0usize;
-        loop {
+        let (status, message) = loop {
             if pending.is_empty() {
-                return if replaced > 0 && !self.plan.held_back.is_empty() {
-                    let message = format!(
-                        "canary: replaced {replaced} node(s); {} more held back",
-                        self.plan.held_back.len()
-                    );
-                    self.finish(RunStatus::CanaryCompleted, message)
-                } else if replaced > 0 {
-                    let message = format!("replaced {replaced} node(s) in {batch_no} batch(es)");
-                    self.finish(RunStatus::Completed, message)
-                } else {
-                    self.finish(RunStatus::Completed, "nothing to replace")
-                };
+                break self.done(replaced, batch_no);
             }
-            if self.interrupt.count() > 0 {
-                return self.finish(
-                    RunStatus::Interrupted,
-                    format!("interrupted (Ctrl-C) before batch {}", batch_no + 1),
-                );
+            if let Err(stop) = self.between_batches(batch_no).await {
+                break stop;
             }
-            if batch_no > 0 && !self.opts.pause.is_zero() {
-                self.progress.event(&Event::Pausing {
-                    seconds: self.opts.pause.as_secs_f64(),
-                });
-                let paused =
-                    unless_interrupted(self.interrupt, 1, tokio::time::sleep(self.opts.pause))
-                        .await;
-                if paused.is_none() {
-                    return self.finish(
-                        RunStatus::Interrupted,
-                        format!(
-                            "interrupted (Ctrl-C) during the pause before batch {}",
-                            batch_no + 1
-                        ),
-                    );
-                }
-            }
-            // A fresh look before every batch but the first (the plan's own look).
-            let fresh;
-            let snapshot = if batch_no == 0 {
-                initial
-            } else {
-                match unless_interrupted(self.interrupt, 1, self.observe_all()).await {
-                    None => {
-                        return self.finish(
-                            RunStatus::Interrupted,
-                            format!("interrupted (Ctrl-C) before batch {}", batch_no + 1),
-                        );
-                    }
-                    Some(Err(e)) => return self.finish(RunStatus::Error, format!("{e:#}")),
-                    Some(Ok(None)) => {
-                        return self.finish(RunStatus::Error, "the DaemonSet was deleted");
-                    }
-                    Some(Ok(Some(s))) => {
-                        if s.daemon_sets[0].spec.template_json != self.template {
-                            let m = self.template_changed();
-                            return self.finish(RunStatus::TemplateChanged, m);
-                        }
-                        self.nodes = s.nodes.clone();
-                        fresh = s;
-                        &fresh
-                    }
-                }
+            let batch = match self.pick(batch_no, initial, &mut pending).await {
+                Ok(Some(batch)) => batch,
+                Ok(None) => continue,
+                Err(stop) => break stop,
             };
-            let now = Timestamp::now();
-            let inv = Inventory::new(snapshot);
-            let assessment = match Assessment::new(&inv, &snapshot.daemon_sets[0], now) {
-                Ok(a) => a,
-                Err(e) => return self.finish(RunStatus::Error, e.to_string()),
-            };
-            // Targets whose pod changed meanwhile are dropped, never deleted.
-            let mut kept = Vec::new();
-            for t in pending.drain(..) {
-                let still = assessment
-                    .nodes
-                    .get(t.node.as_str())
-                    .is_some_and(|ns| ns.active.iter().any(|p| p.metadata.uid == t.uid));
-                if still {
-                    kept.push(t);
-                } else {
-                    let message = format!(
-                        "the pod {} was deleted or replaced by something else while waiting for its batch",
-                        t.pod
-                    );
-                    if let Some(e) = self.report.node_mut(&t.node) {
-                        e.outcome = NodeOutcome::Skipped;
-                        e.skip_reason = Some(SkipReason::ReplacedMeanwhile);
-                        e.message = Some(message.clone());
-                    }
-                    self.progress.event(&Event::Skipped {
-                        node: t.node.clone(),
-                        message,
-                    });
-                }
-            }
-            pending = kept;
-            if pending.is_empty() {
-                continue;
-            }
-            let available = |node: &str| assessment.nodes.get(node).is_some_and(|ns| ns.available);
-            let flags: Vec<Pending> = pending
-                .iter()
-                .map(|t| Pending {
-                    unavailable: !available(&t.node),
-                })
-                .collect();
-            let unavailable = assessment.unavailable();
-            let picked = next_batch(&flags, unavailable.len(), self.plan.budget);
-            if picked.is_empty() {
-                let message =
-                    budget_message(self.plan.budget, self.plan.max_unavailable, &unavailable);
-                return self.finish(RunStatus::BudgetExhausted, message);
-            }
-            drop(assessment);
-            let mut batch = Vec::new();
-            let mut rest = Vec::new();
-            for (i, t) in pending.drain(..).enumerate() {
-                if picked.contains(&i) {
-                    batch.push(t);
-                } else {
-                    rest.push(t);
-                }
-            }
-            pending = rest;
             batch_no += 1;
-            let names: Vec<String> = batch.iter().map(|t| t.node.clone()).collect();
-            self.report.batches.push(names.clone());
-            for n in &names {
-                if let Some(e) = self.report.node_mut(n) {
-                    e.batch = Some(batch_no);
-                }
-            }
-            self.progress.event(&Event::BatchStarted {
-                number: batch_no,
-                nodes: names,
-                remaining: pending.len(),
-            });
-            // Deletes, one by one; after Ctrl-C none is started.
-            let mut in_flight: Vec<InFlight> = Vec::new();
-            let mut stop: Option<(RunStatus, String)> = None;
-            for t in batch {
-                if self.interrupt.count() > 0 {
-                    if let Some(e) = self.report.node_mut(&t.node) {
-                        e.message = Some("not started: Ctrl-C".to_owned());
-                    }
-                    continue;
-                }
-                let result = self
-                    .cluster
-                    .delete_pod(self.ns, &t.pod, Some(&t.uid), self.opts.grace_period, false)
-                    .await;
-                match result {
-                    Ok(()) => {
-                        let deleted_at = Timestamp::now();
-                        if let Some(e) = self.report.node_mut(&t.node) {
-                            e.deleted_at = Some(deleted_at);
-                            e.outcome = NodeOutcome::Interrupted;
-                            e.message = Some("deleted; replacement not confirmed".to_owned());
-                        }
-                        self.progress.event(&Event::Deleted {
-                            node: t.node.clone(),
-                            pod: t.pod.clone(),
-                            dry_run: false,
-                        });
-                        in_flight.push(InFlight {
-                            target: t,
-                            deleted_at,
-                            since: Instant::now(),
-                            resolved: false,
-                            last_code: None,
-                            new_pod: None,
-                            new_pod_uid: None,
-                            events_read: None,
-                            events: Vec::new(),
-                        });
-                    }
-                    Err(e) => {
-                        let text = format!("{e:#}");
-                        self.progress.event(&Event::DeleteRefused {
-                            node: t.node.clone(),
-                            pod: t.pod.clone(),
-                            message: text.clone(),
-                        });
-                        let entry = self.report.node_mut(&t.node);
-                        if is_gone_or_changed(&e) {
-                            if let Some(entry) = entry {
-                                entry.outcome = NodeOutcome::Conflict;
-                                entry.message = Some(text.clone());
-                            }
-                            stop = Some((
-                                RunStatus::Conflict,
-                                format!(
-                                    "stopped: the pod {} on node {} changed or is gone since it was read (replaced by someone else?); re-run to plan again",
-                                    t.pod, t.node
-                                ),
-                            ));
-                        } else {
-                            if let Some(entry) = entry {
-                                entry.message = Some(format!("delete failed: {text}"));
-                            }
-                            stop = Some((RunStatus::Error, text));
-                        }
-                        break;
-                    }
-                }
-            }
+            self.announce(batch_no, &batch, pending.len());
+            let (mut in_flight, refused) = self.delete_all(batch).await;
             let end = if in_flight.is_empty() {
                 WaitEnd::Settled
             } else {
                 self.wait(batch_no, &mut in_flight).await
             };
-            replaced += in_flight
-                .iter()
-                .filter(|f| {
-                    self.report
-                        .nodes
-                        .iter()
-                        .any(|e| e.name == f.target.node && e.outcome == NodeOutcome::Replaced)
-                })
-                .count();
-            let failed: Vec<&InFlight> = in_flight
-                .iter()
-                .filter(|f| {
-                    self.report
-                        .nodes
-                        .iter()
-                        .any(|e| e.name == f.target.node && e.outcome == NodeOutcome::Failed)
-                })
-                .collect();
-            match end {
-                WaitEnd::Left => {
-                    return self.finish(
-                        RunStatus::Interrupted,
-                        format!(
-                            "interrupted (second Ctrl-C) while waiting for batch {batch_no}: the nodes marked interrupted had their pod deleted but the replacement was not confirmed"
-                        ),
-                    );
-                }
-                WaitEnd::Stop(status, message) => return self.finish(status, message),
-                WaitEnd::Settled => {}
+            replaced += self.count(&in_flight, NodeOutcome::Replaced);
+            if let Some(stop) = self.after_batch(batch_no, end, &in_flight, refused) {
+                break stop;
             }
-            if let Some(first) = failed.first() {
-                let entry = self
-                    .report
-                    .nodes
-                    .iter()
-                    .find(|e| e.name == first.target.node);
-                let why = entry
-                    .and_then(|e| match &e.message {
-                        Some(m) if m.starts_with("not Ready within") => Some(format!(
-                            "not Ready within --timeout {}",
-                            crate::cluster::format_duration(self.opts.timeout)
-                        )),
-                        m => e
-                            .reasons
-                            .first()
-                            .map(|r| r.code().to_owned())
-                            .or_else(|| m.clone()),
-                    })
-                    .unwrap_or_else(|| "failed".to_owned());
-                let message = format!(
-                    "stopped: the new pod on node {} fails ({why}); no further batch was started",
-                    first.target.node
-                );
-                return self.finish(RunStatus::Failed, message);
-            }
-            if let Some((status, message)) = stop {
-                return self.finish(status, message);
-            }
-            if self.interrupt.count() > 0 {
-                return self.finish(
-                    RunStatus::Interrupted,
-                    format!(
-                        "interrupted (Ctrl-C): batch {batch_no} finished, no further batch was started"
-                    ),
-                );
+        };
+        self.finish(status, message);
+    }
+
+    /// How a run that ran out of targets ends.
+    fn done(&self, replaced: usize, batches: usize) -> Stop {
+        if replaced > 0 && !self.plan.held_back.is_empty() {
+            let message = format!(
+                "canary: replaced {replaced} node(s); {} more held back",
+                self.plan.held_back.len()
+            );
+            (RunStatus::CanaryCompleted, message)
+        } else if replaced > 0 {
+            let message = format!("replaced {replaced} node(s) in {batches} batch(es)");
+            (RunStatus::Completed, message)
+        } else {
+            (RunStatus::Completed, "nothing to replace".to_owned())
+        }
+    }
+
+    /// Ctrl-C and `--pause` before batch `done + 1`.
+    async fn between_batches(&mut self, done: usize) -> Result<(), Stop> {
+        let interrupted = |when: &str| {
+            (
+                RunStatus::Interrupted,
+                format!("interrupted (Ctrl-C) {when} batch {}", done + 1),
+            )
+        };
+        if self.interrupt.count() > 0 {
+            return Err(interrupted("before"));
+        }
+        if done > 0 && !self.opts.pause.is_zero() {
+            self.progress.event(&Event::Pausing {
+                seconds: self.opts.pause.as_secs_f64(),
+            });
+            let pause = tokio::time::sleep(self.opts.pause);
+            if unless_interrupted(self.interrupt, 1, pause).await.is_none() {
+                return Err(interrupted("during the pause before"));
             }
         }
+        Ok(())
+    }
+
+    /// The next batch, taken out of `pending`: the plan's look for the first, a fresh one for
+    /// the others. Targets whose pod changed meanwhile are dropped (never deleted); `None` when
+    /// none is left.
+    async fn pick(
+        &mut self,
+        done: usize,
+        initial: &Snapshot,
+        pending: &mut Vec<Target>,
+    ) -> Result<Option<Vec<Target>>, Stop> {
+        let fresh;
+        let snapshot = if done == 0 {
+            initial
+        } else {
+            match unless_interrupted(self.interrupt, 1, self.observe_all()).await {
+                None => {
+                    let message = format!("interrupted (Ctrl-C) before batch {}", done + 1);
+                    return Err((RunStatus::Interrupted, message));
+                }
+                Some(Err(e)) => return Err((RunStatus::Error, format!("{e:#}"))),
+                Some(Ok(None)) => {
+                    return Err((RunStatus::Error, "the DaemonSet was deleted".to_owned()));
+                }
+                Some(Ok(Some(s))) => {
+                    if s.daemon_sets[0].spec.template_json != self.template {
+                        return Err((RunStatus::TemplateChanged, template_changed()));
+                    }
+                    self.nodes = s.nodes.clone();
+                    fresh = s;
+                    &fresh
+                }
+            }
+        };
+        let inv = Inventory::new(snapshot);
+        let assessment = Assessment::new(&inv, &snapshot.daemon_sets[0], Timestamp::now())
+            .map_err(|e| (RunStatus::Error, e.to_string()))?;
+        let mut kept = Vec::new();
+        for t in pending.drain(..) {
+            let still = assessment
+                .nodes
+                .get(t.node.as_str())
+                .is_some_and(|ns| ns.active.iter().any(|p| p.metadata.uid == t.uid));
+            if still {
+                kept.push(t);
+                continue;
+            }
+            let message = format!(
+                "the pod {} was deleted or replaced by something else while waiting for its batch",
+                t.pod
+            );
+            if let Some(e) = self.report.node_mut(&t.node) {
+                e.outcome = NodeOutcome::Skipped;
+                e.skip_reason = Some(SkipReason::ReplacedMeanwhile);
+                e.message = Some(message.clone());
+            }
+            self.progress.event(&Event::Skipped {
+                node: t.node.clone(),
+                message,
+            });
+        }
+        if kept.is_empty() {
+            return Ok(None);
+        }
+        let flags: Vec<Pending> = kept
+            .iter()
+            .map(|t| Pending {
+                unavailable: !assessment
+                    .nodes
+                    .get(t.node.as_str())
+                    .is_some_and(|ns| ns.available),
+            })
+            .collect();
+        let unavailable = assessment.unavailable();
+        let picked = next_batch(&flags, unavailable.len(), self.plan.budget);
+        if picked.is_empty() {
+            *pending = kept;
+            let message = budget_message(self.plan.budget, self.plan.max_unavailable, &unavailable);
+            return Err((RunStatus::BudgetExhausted, message));
+        }
+        let mut batch = Vec::new();
+        for (i, t) in kept.into_iter().enumerate() {
+            if picked.contains(&i) {
+                batch.push(t);
+            } else {
+                pending.push(t);
+            }
+        }
+        Ok(Some(batch))
+    }
+
+    /// Records and reports the start of batch `number`.
+    fn announce(&mut self, number: usize, batch: &[Target], remaining: usize) {
+        let names: Vec<String> = batch.iter().map(|t| t.node.clone()).collect();
+        self.report.batches.push(names.clone());
+        for n in &names {
+            if let Some(e) = self.report.node_mut(n) {
+                e.batch = Some(number);
+            }
+        }
+        self.progress.event(&Event::BatchStarted {
+            number,
+            nodes: names,
+            remaining,
+        });
+    }
+
+    /// Deletes the batch's pods one by one (uid precondition); after Ctrl-C none is started,
+    /// and a refused delete ends the batch. Returns the nodes in flight and why to stop, if so.
+    async fn delete_all(&mut self, batch: Vec<Target>) -> (Vec<InFlight>, Option<Stop>) {
+        let mut in_flight: Vec<InFlight> = Vec::new();
+        for t in batch {
+            if self.interrupt.count() > 0 {
+                if let Some(e) = self.report.node_mut(&t.node) {
+                    e.message = Some("not started: Ctrl-C".to_owned());
+                }
+                continue;
+            }
+            let result = self
+                .cluster
+                .delete_pod(self.ns, &t.pod, Some(&t.uid), self.opts.grace_period, false)
+                .await;
+            match result {
+                Ok(()) => {
+                    let deleted_at = Timestamp::now();
+                    if let Some(e) = self.report.node_mut(&t.node) {
+                        e.deleted_at = Some(deleted_at);
+                        // Until the replacement is judged.
+                        e.outcome = NodeOutcome::Interrupted;
+                        e.message = Some("deleted; replacement not confirmed".to_owned());
+                    }
+                    self.progress.event(&Event::Deleted {
+                        node: t.node.clone(),
+                        pod: t.pod.clone(),
+                        dry_run: false,
+                    });
+                    in_flight.push(InFlight {
+                        target: t,
+                        deleted_at,
+                        since: Instant::now(),
+                        resolved: false,
+                        last_code: None,
+                        new_pod: None,
+                        new_pod_uid: None,
+                        events_read: None,
+                        events: Vec::new(),
+                    });
+                }
+                Err(e) => {
+                    let text = format!("{e:#}");
+                    self.progress.event(&Event::DeleteRefused {
+                        node: t.node.clone(),
+                        pod: t.pod.clone(),
+                        message: text.clone(),
+                    });
+                    let conflict = is_gone_or_changed(&e);
+                    if let Some(entry) = self.report.node_mut(&t.node) {
+                        if conflict {
+                            entry.outcome = NodeOutcome::Conflict;
+                            entry.message = Some(text.clone());
+                        } else {
+                            entry.message = Some(format!("delete failed: {text}"));
+                        }
+                    }
+                    let stop = if conflict {
+                        (
+                            RunStatus::Conflict,
+                            format!(
+                                "stopped: the pod {} on node {} changed or is gone since it was read (replaced by someone else?); re-run to plan again",
+                                t.pod, t.node
+                            ),
+                        )
+                    } else {
+                        (RunStatus::Error, text)
+                    };
+                    return (in_flight, Some(stop));
+                }
+            }
+        }
+        (in_flight, None)
+    }
+
+    /// Nodes of `in_flight` whose entry has `outcome`.
+    fn count(&self, in_flight: &[InFlight], outcome: NodeOutcome) -> usize {
+        in_flight
+            .iter()
+            .filter(|f| {
+                self.report
+                    .nodes
+                    .iter()
+                    .any(|e| e.name == f.target.node && e.outcome == outcome)
+            })
+            .count()
+    }
+
+    /// Whether to stop after batch `number`: a second Ctrl-C, a stop while waiting, a failed
+    /// node, a refused delete, a first Ctrl-C.
+    fn after_batch(
+        &self,
+        number: usize,
+        end: WaitEnd,
+        in_flight: &[InFlight],
+        refused: Option<Stop>,
+    ) -> Option<Stop> {
+        match end {
+            WaitEnd::Left => {
+                return Some((
+                    RunStatus::Interrupted,
+                    format!(
+                        "interrupted (second Ctrl-C) while waiting for batch {number}: the nodes marked interrupted had their pod deleted but the replacement was not confirmed"
+                    ),
+                ));
+            }
+            WaitEnd::Stop(status, message) => return Some((status, message)),
+            WaitEnd::Settled => {}
+        }
+        let failed = in_flight.iter().find_map(|f| {
+            self.report
+                .nodes
+                .iter()
+                .find(|e| e.name == f.target.node && e.outcome == NodeOutcome::Failed)
+        });
+        if let Some(entry) = failed {
+            let why = match (&entry.message, entry.reasons.first()) {
+                (Some(m), _) if m.starts_with("not Ready within") => format!(
+                    "not Ready within --timeout {}",
+                    crate::cluster::format_duration(self.opts.timeout)
+                ),
+                (_, Some(r)) => r.code().to_owned(),
+                (Some(m), None) => m.clone(),
+                (None, None) => "failed".to_owned(),
+            };
+            return Some((
+                RunStatus::Failed,
+                format!(
+                    "stopped: the new pod on node {} fails ({why}); no further batch was started",
+                    entry.name
+                ),
+            ));
+        }
+        if refused.is_some() {
+            return refused;
+        }
+        (self.interrupt.count() > 0).then(|| {
+            (
+                RunStatus::Interrupted,
+                format!(
+                    "interrupted (Ctrl-C): batch {number} finished, no further batch was started"
+                ),
+            )
+        })
     }
 
     /// The DaemonSet, all nodes and all its pods (`None` when the DaemonSet is gone).
@@ -786,7 +827,7 @@ impl Run<'_, '_> {
                 );
             };
             if ds.spec.template_json != self.template {
-                return WaitEnd::Stop(RunStatus::TemplateChanged, self.template_changed());
+                return WaitEnd::Stop(RunStatus::TemplateChanged, template_changed());
             }
             let snapshot = Snapshot {
                 nodes: self.nodes.clone(),
