@@ -498,3 +498,50 @@ async fn a_second_ctrl_c_leaves_at_once() -> Result<()> {
     env.cleanup().await?;
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs the local control plane"]
+async fn server_dry_run_deletes_nothing_and_rbac_refusals_are_reported() -> Result<()> {
+    let env = TestEnv::new("replace-dry").await?;
+    on_delete_daemon_set(&env, 2).await?;
+    update(&env, "busybox:2", None).await?;
+    let before = pods_by_node(&env).await?;
+
+    // The operator may delete pods: the API server validates both deletes, nothing changes.
+    let kc = e2e_support::user_kubeconfig("operator")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+        .env("KUBECONFIG", &kc)
+        .arg(format!("--namespace={}", env.ns))
+        .args([
+            "replace",
+            NAME,
+            "--all-outdated",
+            "--dry-run=server",
+            "-o",
+            "json",
+        ])
+        .output()?;
+    let stdout = String::from_utf8(out.stdout)?;
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let report: Value = serde_json::from_str(&stdout)?;
+    assert_eq!(report["status"], "validated");
+    assert_eq!(report["summary"], json!({"validated": 2}));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(pods_by_node(&env).await?, before);
+
+    // The read-only user may not: exit 1, the report says nothing was deleted, then the error.
+    let out = env.kubectl_ds(
+        Some("readonly"),
+        &["replace", NAME, "--all-outdated", "-o", "json"],
+    )?;
+    let stdout = String::from_utf8(out.stdout)?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout)?;
+    assert_eq!(report["status"], "error");
+    assert_eq!(report["summary"], json!({"untouched": 2}));
+    assert!(stderr.contains("error: forbidden"), "{stderr}");
+    assert_eq!(pods_by_node(&env).await?, before);
+    env.cleanup().await?;
+    Ok(())
+}
