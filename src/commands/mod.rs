@@ -9,6 +9,8 @@ use std::io::Write;
 
 use crate::cli::{Command, RolloutCommand};
 use crate::context::Context;
+use crate::context::{NamespaceScope, Source};
+use crate::model::{DaemonSet, Snapshot};
 use crate::{Outcome, UsageError};
 
 /// Runs one command.
@@ -59,4 +61,68 @@ pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
 /// Builds a usage error (exit code 2).
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
     UsageError(message.into()).into()
+}
+
+/// Loads `--from-file` and prints the loader's warnings to stderr; the namespace to look in is
+/// `-n`, or any (a saved dump has no "current namespace").
+///
+/// # Errors
+/// When there are no files to load, or the loader fails.
+pub fn offline_snapshot(ctx: &Context) -> anyhow::Result<(Snapshot, Option<String>)> {
+    let Source::Files(paths) = &ctx.source else {
+        anyhow::bail!("internal error: no files to load");
+    };
+    let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let ns = match &ctx.namespace {
+        NamespaceScope::Explicit(ns) => Some(ns.clone()),
+        NamespaceScope::Default | NamespaceScope::All => None,
+    };
+    Ok((loaded.snapshot, ns))
+}
+
+/// The DaemonSet `name` of a snapshot (in `namespace`, or the only one of that name).
+///
+/// # Errors
+/// Not found (with close names suggested); a usage error when the name exists in several
+/// namespaces and none was given.
+pub fn find_daemon_set<'a>(
+    snapshot: &'a Snapshot,
+    namespace: Option<&str>,
+    name: &str,
+) -> anyhow::Result<&'a DaemonSet> {
+    let matches: Vec<&DaemonSet> = snapshot
+        .daemon_sets
+        .iter()
+        .filter(|ds| {
+            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let in_scope = snapshot
+                .daemon_sets
+                .iter()
+                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
+                .map(|ds| ds.metadata.name.as_str());
+            let hint = suggest(name, in_scope).unwrap_or_default();
+            match namespace {
+                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
+                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
+            }
+        }
+        several => {
+            let namespaces: Vec<&str> = several
+                .iter()
+                .map(|d| d.metadata.namespace.as_str())
+                .collect();
+            Err(usage(format!(
+                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
+                namespaces.join(", ")
+            )))
+        }
+    }
 }

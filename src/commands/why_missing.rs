@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use super::{suggest, usage};
+use super::{find_daemon_set, offline_snapshot, suggest, usage};
 use crate::Outcome;
 use crate::analysis::{Inventory, node_report, why_missing};
 use crate::cli::WhyMissingArgs;
@@ -106,18 +106,7 @@ enum Target {
 /// (`None` = any).
 async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Option<String>)> {
     match &ctx.source {
-        Source::Files(paths) => {
-            let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
-            for w in &loaded.warnings {
-                eprintln!("warning: {w}");
-            }
-            let namespace = match &ctx.namespace {
-                NamespaceScope::Explicit(ns) => Some(ns.clone()),
-                // A saved dump has no "current namespace": look everywhere.
-                NamespaceScope::Default | NamespaceScope::All => None,
-            };
-            Ok((loaded.snapshot, namespace))
-        }
+        Source::Files(_) => offline_snapshot(ctx),
         Source::Live {
             kubeconfig,
             context,
@@ -278,45 +267,6 @@ pub async fn fetch_for_node(
         revisions,
         events,
     })
-}
-
-fn find_daemon_set<'a>(
-    snapshot: &'a Snapshot,
-    namespace: Option<&str>,
-    name: &str,
-) -> anyhow::Result<&'a DaemonSet> {
-    let matches: Vec<&DaemonSet> = snapshot
-        .daemon_sets
-        .iter()
-        .filter(|ds| {
-            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let in_scope = snapshot
-                .daemon_sets
-                .iter()
-                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
-                .map(|ds| ds.metadata.name.as_str());
-            let hint = suggest(name, in_scope).unwrap_or_default();
-            match namespace {
-                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
-                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
-            }
-        }
-        several => {
-            let namespaces: Vec<&str> = several
-                .iter()
-                .map(|d| d.metadata.namespace.as_str())
-                .collect();
-            Err(usage(format!(
-                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
-                namespaces.join(", ")
-            )))
-        }
-    }
 }
 
 /// The requested nodes, or `None` for all. Unknown names are an error with suggestions.

@@ -10,7 +10,7 @@ pub mod runner;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use super::{suggest, usage};
+use super::{find_daemon_set, offline_snapshot, suggest, usage};
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::replace::{
@@ -19,7 +19,7 @@ use crate::analysis::replace::{
 use crate::cli::{DryRunArg, ReplaceArgs};
 use crate::cluster;
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
-use crate::model::{DaemonSet, Node, Snapshot};
+use crate::model::{Node, Snapshot};
 use crate::render;
 
 pub use runner::{Interrupt, InterruptedBeforeStart, Options, Progress, Recorder};
@@ -102,22 +102,14 @@ pub async fn run(
         ));
     }
     let report = match &ctx.source {
-        Source::Files(paths) => {
+        Source::Files(_) => {
             if opts.dry_run != DryRun::Client {
                 return Err(usage(
                     "replace deletes pods, which needs a live cluster: --from-file works only with --dry-run=client (to review the plan)",
                 ));
             }
-            let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
-            for w in &loaded.warnings {
-                eprintln!("warning: {w}");
-            }
-            let snapshot = loaded.snapshot;
-            let namespace = match &ctx.namespace {
-                NamespaceScope::Explicit(ns) => Some(ns.as_str()),
-                _ => None,
-            };
-            let ds = find_daemon_set(&snapshot, namespace, &args.daemonset)?;
+            let (snapshot, namespace) = offline_snapshot(ctx)?;
+            let ds = find_daemon_set(&snapshot, namespace.as_deref(), &args.daemonset)?;
             check_nodes(&snapshot, &req)?;
             let inv = Inventory::new(&snapshot);
             let plan = plan(&inv, ds, &req, ctx.now)?;
@@ -206,43 +198,4 @@ fn write(ctx: &Context, report: &ReplaceReport, out: &mut dyn Write) -> anyhow::
         )?,
     }
     Ok(())
-}
-
-fn find_daemon_set<'a>(
-    snapshot: &'a Snapshot,
-    namespace: Option<&str>,
-    name: &str,
-) -> anyhow::Result<&'a DaemonSet> {
-    let matches: Vec<&DaemonSet> = snapshot
-        .daemon_sets
-        .iter()
-        .filter(|ds| {
-            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let in_scope = snapshot
-                .daemon_sets
-                .iter()
-                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
-                .map(|ds| ds.metadata.name.as_str());
-            let hint = suggest(name, in_scope).unwrap_or_default();
-            match namespace {
-                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
-                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
-            }
-        }
-        several => {
-            let namespaces: Vec<&str> = several
-                .iter()
-                .map(|d| d.metadata.namespace.as_str())
-                .collect();
-            Err(usage(format!(
-                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
-                namespaces.join(", ")
-            )))
-        }
-    }
 }

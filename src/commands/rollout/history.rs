@@ -3,14 +3,14 @@
 use std::io::Write;
 
 use super::status::{
-    find_daemon_set, get_daemon_set, list_ds_pods, list_ds_revisions, live_namespace,
-    offline_snapshot, one_namespace,
+    get_daemon_set, list_ds_pods, list_ds_revisions, live_namespace, one_namespace,
 };
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{RolloutHistory, find_revision, owned_revisions, rollout_history};
 use crate::cli::RolloutHistoryArgs;
 use crate::commands::usage;
+use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::context::{Context, OutputFormat, Source};
 use crate::model::Snapshot;
 use crate::render;

@@ -12,6 +12,7 @@ use crate::analysis::rollout::{NodeState, RolloutStatus, rollout_status};
 use crate::cli::RolloutStatusArgs;
 use crate::cluster::watch::{Change, Watch};
 use crate::cluster::{self, Cluster, ConnectOptions};
+use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::commands::{suggest, usage};
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Pod, Snapshot};
@@ -606,62 +607,6 @@ pub(super) fn live_namespace(ctx: &Context, cluster: &Cluster) -> String {
     match &ctx.namespace {
         NamespaceScope::Explicit(ns) => ns.clone(),
         NamespaceScope::Default | NamespaceScope::All => cluster.default_namespace().to_owned(),
-    }
-}
-
-/// Loads `--from-file`; the namespace to look in is `-n` or any.
-pub(super) fn offline_snapshot(ctx: &Context) -> anyhow::Result<(Snapshot, Option<String>)> {
-    let Source::Files(paths) = &ctx.source else {
-        anyhow::bail!("internal error: no files to load");
-    };
-    let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    let ns = match &ctx.namespace {
-        NamespaceScope::Explicit(ns) => Some(ns.clone()),
-        NamespaceScope::Default | NamespaceScope::All => None,
-    };
-    Ok((loaded.snapshot, ns))
-}
-
-/// The DaemonSet `name` of a snapshot (in `namespace`, or the only one of that name).
-pub(super) fn find_daemon_set<'a>(
-    snapshot: &'a Snapshot,
-    namespace: Option<&str>,
-    name: &str,
-) -> anyhow::Result<&'a DaemonSet> {
-    let matches: Vec<&DaemonSet> = snapshot
-        .daemon_sets
-        .iter()
-        .filter(|ds| {
-            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let in_scope = snapshot
-                .daemon_sets
-                .iter()
-                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
-                .map(|ds| ds.metadata.name.as_str());
-            let hint = suggest(name, in_scope).unwrap_or_default();
-            match namespace {
-                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
-                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
-            }
-        }
-        several => {
-            let namespaces: Vec<&str> = several
-                .iter()
-                .map(|d| d.metadata.namespace.as_str())
-                .collect();
-            Err(usage(format!(
-                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
-                namespaces.join(", ")
-            )))
-        }
     }
 }
 
