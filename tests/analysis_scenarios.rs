@@ -848,3 +848,39 @@ fn seed_demo() {
     assert_eq!(r.summary.excluded, 1);
     assert_eq!(r.summary.problems, 5);
 }
+
+// The controller re-checks after some node changes only at its next sync: say when its counts lag.
+#[test]
+fn status_lag_is_reported() {
+    let mut items = healthy_cluster(&["a", "b", "c"]);
+    for item in &mut items {
+        if item["kind"] == "DaemonSet" {
+            item["status"]["desiredNumberScheduled"] = json!(3);
+        }
+    }
+    let r = report(&load(items.clone()), "agent");
+    assert!(
+        !r.warnings.iter().any(|w| w.contains("lags behind")),
+        "{:?}",
+        r.warnings
+    );
+    for item in &mut items {
+        if item["kind"] == "Node" && item["metadata"]["name"] == "c" {
+            *item = with_taint(item.clone(), "dedicated", "x", "NoSchedule");
+        }
+    }
+    let r = report(&load(items), "agent");
+    let lag: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.contains("lags behind"))
+        .collect();
+    assert_eq!(lag.len(), 1, "{:?}", r.warnings);
+    assert!(
+        lag[0].contains(
+            "(desired 3, misscheduled 0) lags behind the nodes (desired 2, misscheduled 1)"
+        ),
+        "{}",
+        lag[0]
+    );
+}

@@ -63,7 +63,9 @@ pub fn pending_reasons(inv: &Inventory, pod: &Pod, node: &Node, now: Timestamp) 
             .iter()
             .map(|(name, _)| name.clone())
             .collect();
-        let hint = if s.exceeds_node {
+        let hint = if s.resource == "pods" {
+            "the node runs as many pods as its kubelet allows (--max-pods); move pods off it, or give the DaemonSet a priorityClassName such as system-node-critical so it can preempt one".to_owned()
+        } else if s.exceeds_node {
             format!(
                 "lower the {} request in the DaemonSet template, or exclude this node",
                 s.resource

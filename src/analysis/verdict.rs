@@ -142,9 +142,14 @@ pub struct EventRef {
 
 impl From<&Event> for EventRef {
     fn from(e: &Event) -> Self {
+        // The event recorder prefixes aggregated repeats; the prefix says nothing about the cause.
+        let message = e.message.trim();
+        let message = message
+            .strip_prefix("(combined from similar events): ")
+            .unwrap_or(message);
         EventRef {
             reason: e.reason.clone(),
-            message: e.message.trim().to_owned(),
+            message: message.to_owned(),
             type_: e.type_.clone(),
             count: e.occurrences(),
             last_seen: e.last_seen(),

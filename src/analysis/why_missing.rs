@@ -480,6 +480,10 @@ pub fn why_missing(
             .collect(),
     };
     judged.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut warnings = state.warnings;
+    if nodes.is_none() {
+        warnings.extend(status_lag(ds, &judged));
+    }
     WhyMissingReport {
         api_version: API_VERSION,
         kind: "WhyMissingReport",
@@ -491,8 +495,33 @@ pub fn why_missing(
         },
         summary: Summary::of(judged.iter().map(|n| &n.verdict)),
         nodes: judged,
-        warnings: state.warnings,
+        warnings,
     }
+}
+
+/// When the controller has observed the current spec but its counts differ from what the nodes
+/// show, says so: the controller re-checks a DaemonSet after some node changes (a taint under a
+/// running pod, for one) only at its next sync.
+fn status_lag(ds: &DaemonSet, judged: &[NodeVerdict]) -> Option<String> {
+    let status = &ds.status;
+    if status.observed_generation.is_none() || status.observed_generation != ds.metadata.generation
+    {
+        return None;
+    }
+    let misscheduled = judged
+        .iter()
+        .filter(|n| n.verdict == Verdict::Misscheduled)
+        .count() as i64;
+    let desired = judged
+        .iter()
+        .filter(|n| !matches!(n.verdict, Verdict::Excluded | Verdict::Misscheduled))
+        .count() as i64;
+    (desired != status.desired_number_scheduled || misscheduled != status.number_misscheduled).then(|| {
+        format!(
+            "the DaemonSet's status (desired {}, misscheduled {}) lags behind the nodes (desired {desired}, misscheduled {misscheduled}); the controller catches up at its next sync of the DaemonSet (any change to it triggers one)",
+            status.desired_number_scheduled, status.number_misscheduled
+        )
+    })
 }
 
 /// Judges every DaemonSet in `daemon_sets` on `node`.
