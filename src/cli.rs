@@ -10,7 +10,8 @@ Exit codes:
   0    success, nothing wrong
   1    error (not found, unreadable file, API unreachable or refusing)
   2    usage error
-  3    the answer is \"no\": problems found (a node Missing, Pending or Failing)
+  3    the answer is \"no\": problems found (why-missing: a node Missing, Pending or
+       Failing), not rolled out (rollout status), stopped at a failure (replace)
   130  interrupted (Ctrl-C)
 
 With --from-file, nothing contacts a cluster.";
