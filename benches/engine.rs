@@ -1,0 +1,104 @@
+//! Criterion benchmarks of the pure engine: the JSON snapshot loader and the why-missing
+//! analysis, over synthetic snapshots (see `support`) that grow with the nodes (30 pods per node)
+//! and with the pods (at a fixed node count). Results per size are in `docs/performance.md`.
+//!
+//! ```sh
+//! cargo bench --bench engine                 # everything, a few minutes
+//! cargo bench --bench engine -- why_missing  # one group
+//! ```
+
+mod support;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use jiff::Timestamp;
+use kubectl_ds::analysis::{Inventory, why_missing};
+use kubectl_ds::snapshot::load_bytes;
+
+/// Node counts of the node-scaling groups (30 pods per node).
+const NODES: [usize; 4] = [250, 500, 1000, 2000];
+const PODS_PER_NODE: usize = 30;
+/// Pod counts of the pod-scaling groups, on this many nodes.
+const FIXED_NODES: usize = 500;
+const PODS: [usize; 4] = [5_000, 10_000, 20_000, 40_000];
+
+fn now() -> Timestamp {
+    "2026-11-02T08:00:00Z".parse().expect("valid timestamp")
+}
+
+/// Short runs: 10 samples of equal iteration counts (flat sampling; the loader at 2,000 nodes
+/// takes seconds per iteration, linear sampling would run it 55 times).
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+/// `Inventory::new` + `why_missing` for the `agent` DaemonSet over all nodes.
+fn analysis(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bool) {
+    let mut g = c.benchmark_group(group);
+    g.sampling_mode(SamplingMode::Flat);
+    for &(nodes, pods) in sizes {
+        let loaded = load_bytes("bench", &support::snapshot_json(nodes, pods)).expect("loads");
+        let snap = loaded.snapshot;
+        assert_eq!(snap.nodes.len(), nodes);
+        assert_eq!(snap.pods.len(), pods);
+        let ds = &snap.daemon_sets[0];
+        let now = now();
+        g.throughput(Throughput::Elements(
+            if per_node { nodes } else { pods } as u64
+        ));
+        let id = if per_node { nodes } else { pods };
+        g.bench_with_input(BenchmarkId::from_parameter(id), &snap, |b, snap| {
+            b.iter(|| {
+                let inv = Inventory::new(snap);
+                black_box(why_missing(&inv, ds, None, now))
+            });
+        });
+    }
+    g.finish();
+}
+
+/// `snapshot::load_bytes` over the pretty-printed `kubectl get -o json` text.
+fn loader(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bool) {
+    let mut g = c.benchmark_group(group);
+    g.sampling_mode(SamplingMode::Flat);
+    for &(nodes, pods) in sizes {
+        let json = support::snapshot_json(nodes, pods);
+        g.throughput(Throughput::Elements(
+            if per_node { nodes } else { pods } as u64
+        ));
+        let id = if per_node { nodes } else { pods };
+        g.bench_with_input(BenchmarkId::from_parameter(id), &json, |b, json| {
+            b.iter(|| black_box(load_bytes("bench", json).expect("loads")));
+        });
+    }
+    g.finish();
+}
+
+fn by_nodes() -> Vec<(usize, usize)> {
+    NODES.iter().map(|&n| (n, n * PODS_PER_NODE)).collect()
+}
+
+fn by_pods() -> Vec<(usize, usize)> {
+    PODS.iter().map(|&p| (FIXED_NODES, p)).collect()
+}
+
+fn benches(c: &mut Criterion) {
+    analysis(c, "why_missing/nodes", &by_nodes(), true);
+    analysis(c, "why_missing/pods", &by_pods(), false);
+    loader(c, "load_bytes/nodes", &by_nodes(), true);
+    loader(c, "load_bytes/pods", &by_pods(), false);
+}
+
+criterion_group! {
+    name = engine;
+    config = config();
+    targets = benches
+}
+criterion_main!(engine);
