@@ -30,7 +30,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s n -l namespace -d
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -46,6 +47,10 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "why-missing" 
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "why" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l node -d 'Only these nodes (repeatable). Without a DaemonSet, exactly one' -r
@@ -55,7 +60,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s n 
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -74,7 +80,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s n -l names
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -92,7 +99,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not _
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -118,7 +126,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -139,7 +148,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -161,7 +171,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -182,7 +193,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -215,7 +227,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s n -l n
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -229,13 +242,107 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l no-hea
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s v -l verbose -d 'Log every API request to stderr'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l node -d 'The node (repeatable)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l all-nodes -d 'Every node: a node → pod table'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l node -d 'The node (repeatable; several nodes prefix each line with the node)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s l -l selector -d 'The nodes matching this label selector, lines prefixed as with --all-nodes' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s c -l container -d 'The container (default: the pod\'s kubectl.kubernetes.io/default-container, else the first)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l since -d 'Only lines newer than this (e.g. 5s, 2m, 3h)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l tail -d 'Only the last N lines (-1 = all)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l max-log-requests -d 'Pods read at once with several nodes' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l all-nodes -d 'Every node that has a pod, each line prefixed with `[node/NODE pod/POD/CONTAINER]`'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l follow -d 'Stream the logs (no short -f: that is --from-file)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s p -l previous -d 'The previous instance of the container (after a restart)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l timestamps -d 'Prefix each line with its RFC 3339 timestamp'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l node -d 'The node' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s c -l container -d 'The container (default: as for logs)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s i -l stdin -d 'Pass stdin to the command'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s t -l tty -d 'Allocate a terminal (with -i on a terminal: raw mode, restored on exit)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l node -d 'Describe the pod on this node instead, with the node\'s why-missing verdict' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
-yaml\t'The same document as YAML'"
+yaml\t'The same document as YAML'
+name\t'`pod/NAME` lines, for scripts (`pod` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -247,11 +354,15 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l no-
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s v -l verbose -d 'Log every API request to stderr'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace completion help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace completion help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace completion help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the rollout\'s status (kubectl\'s words) and per-node progress; waits until done'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List revisions with their images and the pods that run them'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "undo" -d 'Roll back to the previous (or a given) revision'

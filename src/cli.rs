@@ -92,6 +92,8 @@ pub enum OutputArg {
     Json,
     /// The same document as YAML.
     Yaml,
+    /// `pod/NAME` lines, for scripts (`pod` only).
+    Name,
 }
 
 /// `--color` values.
@@ -120,6 +122,16 @@ pub enum Command {
     /// Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first
     /// failure.
     Replace(ReplaceArgs),
+    /// The DaemonSet's pod on a node (the one the controller keeps), or a node → pod table.
+    ///
+    /// Exit code 3 when a named node has no pod; the why-missing verdict says why.
+    Pod(PodArgs),
+    /// Print the logs of the DaemonSet's pod on a node (or on every node, prefixed).
+    Logs(LogsArgs),
+    /// Run a command in the DaemonSet's pod on a node; its exit code becomes ours.
+    Exec(ExecArgs),
+    /// Show the DaemonSet in detail (kubectl describe style), or its pod on one node.
+    Describe(DescribeArgs),
     /// Print a shell completion script.
     Completion {
         /// The shell.
@@ -136,6 +148,91 @@ pub struct WhyMissingArgs {
     /// Only these nodes (repeatable). Without a DaemonSet, exactly one.
     #[arg(long = "node", value_name = "NODE")]
     pub nodes: Vec<String>,
+}
+
+/// `pod` arguments.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("where").required(true).args(["nodes", "all_nodes"])))]
+pub struct PodArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// The node (repeatable).
+    #[arg(long = "node", value_name = "NODE")]
+    pub nodes: Vec<String>,
+    /// Every node: a node → pod table.
+    #[arg(long)]
+    pub all_nodes: bool,
+}
+
+/// `logs` arguments.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("where").required(true).args(["nodes", "all_nodes", "selector"])))]
+pub struct LogsArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// The node (repeatable; several nodes prefix each line with the node).
+    #[arg(long = "node", value_name = "NODE")]
+    pub nodes: Vec<String>,
+    /// Every node that has a pod, each line prefixed with `[node/NODE pod/POD/CONTAINER]`.
+    #[arg(long)]
+    pub all_nodes: bool,
+    /// The nodes matching this label selector, lines prefixed as with --all-nodes.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// The container (default: the pod's kubectl.kubernetes.io/default-container, else the
+    /// first).
+    #[arg(short = 'c', long, value_name = "NAME")]
+    pub container: Option<String>,
+    /// Stream the logs (no short -f: that is --from-file).
+    #[arg(long)]
+    pub follow: bool,
+    /// The previous instance of the container (after a restart).
+    #[arg(short = 'p', long)]
+    pub previous: bool,
+    /// Only lines newer than this (e.g. 5s, 2m, 3h).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub since: Option<std::time::Duration>,
+    /// Only the last N lines (-1 = all).
+    #[arg(long, default_value_t = -1, value_name = "N", allow_negative_numbers = true)]
+    pub tail: i64,
+    /// Prefix each line with its RFC 3339 timestamp.
+    #[arg(long)]
+    pub timestamps: bool,
+    /// Pods read at once with several nodes.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_log_requests: usize,
+}
+
+/// `exec` arguments.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// The node.
+    #[arg(long = "node", value_name = "NODE", required = true)]
+    pub node: String,
+    /// The container (default: as for logs).
+    #[arg(short = 'c', long, value_name = "NAME")]
+    pub container: Option<String>,
+    /// Pass stdin to the command.
+    #[arg(short = 'i', long)]
+    pub stdin: bool,
+    /// Allocate a terminal (with -i on a terminal: raw mode, restored on exit).
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// `describe` arguments.
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// The DaemonSet.
+    pub daemonset: String,
+    /// Describe the pod on this node instead, with the node's why-missing verdict.
+    #[arg(long = "node", value_name = "NODE")]
+    pub node: Option<String>,
 }
 
 /// `rollout` subcommands.

@@ -19,6 +19,8 @@ pub enum OutputFormat {
     Json,
     /// YAML document.
     Yaml,
+    /// `kind/name` lines (`pod` only).
+    Name,
 }
 
 /// Where objects come from.
@@ -99,6 +101,7 @@ impl Context {
                 OutputArg::Wide => OutputFormat::Wide,
                 OutputArg::Json => OutputFormat::Json,
                 OutputArg::Yaml => OutputFormat::Yaml,
+                OutputArg::Name => OutputFormat::Name,
             },
             headers: !g.no_headers,
             color,

@@ -1,6 +1,10 @@
 //! Commands: fetch → decide → act → print.
 
 pub mod completion;
+pub mod describe;
+pub mod exec;
+pub mod logs;
+pub mod pod;
 pub mod replace;
 pub mod rollout;
 pub mod why_missing;
@@ -22,7 +26,16 @@ pub async fn dispatch(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
+    if ctx.output == crate::context::OutputFormat::Name && !matches!(command, Command::Pod(_)) {
+        return Err(usage(
+            "unsupported output format \"name\" for this command (only `pod` prints names)",
+        ));
+    }
     match command {
+        Command::Pod(args) => pod::run(ctx, args, out).await,
+        Command::Logs(args) => logs::run(ctx, args, out).await,
+        Command::Exec(args) => exec::run(ctx, args, out).await,
+        Command::Describe(args) => describe::run(ctx, args, out).await,
         Command::WhyMissing(args) => why_missing::run(ctx, args, out).await,
         Command::Rollout(RolloutCommand::Status(args)) => {
             rollout::status::run(ctx, args, out).await

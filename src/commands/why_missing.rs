@@ -57,7 +57,7 @@ pub async fn run(
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
-                OutputFormat::Table | OutputFormat::Wide => {
+                OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
                     render::why_missing::write_report(out, &report, view)?
                 }
             }
@@ -84,7 +84,7 @@ pub async fn run(
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
-                OutputFormat::Table | OutputFormat::Wide => {
+                OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
                     render::why_missing::write_node_report(out, &report, view)?
                 }
             }

@@ -1,6 +1,8 @@
 //! Bytes for people and scripts. Everything writes to a `Write`; nothing here prints directly,
 //! talks to a cluster or reads the clock.
 
+pub mod describe;
+pub mod pod;
 pub mod replace;
 pub mod rollout;
 pub mod style;

@@ -187,15 +187,17 @@ fn write(ctx: &Context, report: &ReplaceReport, out: &mut dyn Write) -> anyhow::
     match ctx.output {
         OutputFormat::Json => render::json(out, report)?,
         OutputFormat::Yaml => render::yaml(out, report)?,
-        OutputFormat::Table | OutputFormat::Wide => render::replace::write_report(
-            out,
-            report,
-            render::replace::View {
-                headers: ctx.headers,
-                color: ctx.color,
-                wide: ctx.output == OutputFormat::Wide,
-            },
-        )?,
+        OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
+            render::replace::write_report(
+                out,
+                report,
+                render::replace::View {
+                    headers: ctx.headers,
+                    color: ctx.color,
+                    wide: ctx.output == OutputFormat::Wide,
+                },
+            )?
+        }
     }
     Ok(())
 }

@@ -89,7 +89,7 @@ pub async fn run(
                 };
                 write_doc(ctx, &doc, out)?;
             }
-            OutputFormat::Table | OutputFormat::Wide => {
+            OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
                 render::rollout::write_revision(out, name, entry, &template, ctx.now)?;
             }
         }
@@ -97,7 +97,7 @@ pub async fn run(
     }
     match ctx.output {
         OutputFormat::Json | OutputFormat::Yaml => write_doc(ctx, &history, out)?,
-        OutputFormat::Table | OutputFormat::Wide => {
+        OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
             render::rollout::write_history(out, &history, ctx.headers, ctx.now)?;
         }
     }

@@ -106,7 +106,7 @@ fn print_once(ctx: &Context, status: &RolloutStatus, out: &mut dyn Write) -> any
     match ctx.output {
         OutputFormat::Json => render::json(out, status)?,
         OutputFormat::Yaml => render::yaml(out, status)?,
-        OutputFormat::Table | OutputFormat::Wide => {
+        OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
             render::rollout::write_status(out, status, view(ctx))?;
         }
     }
