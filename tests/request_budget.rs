@@ -118,7 +118,14 @@ fn route(w: &World, path: &str, q: &HashMap<String, String>) -> (u16, Value) {
             (200, page(&selected, q))
         }
         p if p.ends_with("/controllerrevisions") => (200, page(&[], q)),
-        p if p.ends_with("/events") => (200, page(&[], q)),
+        p if p.ends_with("/events") => {
+            assert_eq!(
+                q.get("fieldSelector").map(String::as_str),
+                Some("type=Warning"),
+                "only Warning events are fetched"
+            );
+            (200, page(&[], q))
+        }
         other => panic!("unexpected request {other}"),
     }
 }

@@ -141,7 +141,7 @@ async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Opti
 }
 
 /// At most six requests plus pagination, whatever the cluster's size: the DaemonSet, nodes,
-/// its pods, its revisions, the namespace's events, and other pods only where a pending pod
+/// its pods, its revisions, the namespace's Warning events, and other pods only where a pending pod
 /// needs a resource or port analysis.
 pub async fn fetch_for_daemon_set(
     cluster: &Cluster,
@@ -168,7 +168,9 @@ pub async fn fetch_for_daemon_set(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let events = cluster.list_events(Some(ns), None).await?;
+    // Only Warning events are ever quoted; Normal ones (Scheduled, Pulled, SuccessfulCreate…)
+    // are most of a busy namespace's events.
+    let events = cluster.list_events(Some(ns), Some("type=Warning")).await?;
     let pod_names: std::collections::HashSet<&str> =
         pods.iter().map(|p| p.metadata.name.as_str()).collect();
     let events = events
@@ -252,7 +254,7 @@ pub async fn fetch_for_node(
     let pod_names: std::collections::HashSet<&str> =
         pods.iter().map(|p| p.metadata.name.as_str()).collect();
     let events = cluster
-        .list_events(ns, None)
+        .list_events(ns, Some("type=Warning"))
         .await?
         .into_iter()
         .filter(|e| {
