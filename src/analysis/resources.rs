@@ -16,7 +16,8 @@ pub fn pod_requests(spec: &PodSpec) -> ResourceList {
     let mut reqs: BTreeMap<String, i128> = BTreeMap::new();
     let add = |into: &mut BTreeMap<String, i128>, from: &BTreeMap<String, i128>| {
         for (k, v) in from {
-            *into.entry(k.clone()).or_default() += v;
+            let slot = into.entry(k.clone()).or_default();
+            *slot = slot.saturating_add(*v);
         }
     };
     for c in &spec.containers {
@@ -52,7 +53,8 @@ pub fn pod_requests(spec: &PodSpec) -> ResourceList {
         }
     }
     for (k, v) in spec.overhead.iter() {
-        *reqs.entry(k.to_owned()).or_default() += v;
+        let slot = reqs.entry(k.to_owned()).or_default();
+        *slot = slot.saturating_add(v);
     }
     reqs.into_iter().collect()
 }
@@ -99,7 +101,7 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
         out.push(Shortfall {
             resource: "pods".to_owned(),
             requested: 1000,
-            available: pod_slots - used_slots,
+            available: pod_slots.saturating_sub(used_slots),
             allocatable: pod_slots,
             exceeds_node: pod_slots < 1000,
             top_consumers: Vec::new(),
@@ -110,8 +112,12 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
             continue;
         }
         let total = allocatable.get(resource);
-        let used: i128 = other_requests.iter().map(|(_, r)| r.get(resource)).sum();
-        if requested > total - used {
+        // Saturating: each quantity is bounded, but a node's worth of them may not be.
+        let used = other_requests
+            .iter()
+            .fold(0i128, |sum, (_, r)| sum.saturating_add(r.get(resource)));
+        let available = total.saturating_sub(used);
+        if requested > available {
             let mut top: Vec<(String, i128)> = other_requests
                 .iter()
                 .map(|(name, r)| (name.clone(), r.get(resource)))
@@ -122,7 +128,7 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
             out.push(Shortfall {
                 resource: resource.to_owned(),
                 requested,
-                available: total - used,
+                available,
                 allocatable: total,
                 exceeds_node: requested > total,
                 top_consumers: top,
