@@ -25,6 +25,8 @@ pub enum Outcome {
     No,
     /// Interrupted by Ctrl-C (exit 130).
     Interrupted,
+    /// A remote command's own exit code (`exec`).
+    Exited(u8),
 }
 
 impl Outcome {
@@ -34,6 +36,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::No => 3,
             Outcome::Interrupted => 130,
+            Outcome::Exited(code) => code,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! timeout, retries reads on 429/5xx, and turns failures into one clear [`ClusterError`] line.
 
 mod error;
+pub mod pods;
 mod replace;
 mod selector;
 pub mod watch;

@@ -1,20 +1,132 @@
-//! `exec`: a command in the DaemonSet's pod on a node.
+//! `exec`: a command in the DaemonSet's pod on a node, over the API's WebSocket exec; the
+//! command's exit code becomes ours. Non-TTY only: `-i` passes stdin, `-t` is refused.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::pin::Pin;
+use std::task::Poll;
 
+use super::logs::container_for;
+use super::pod::{Loaded, find_node, load, no_pod_message};
+use super::usage;
 use crate::Outcome;
+use crate::analysis::Inventory;
+use crate::analysis::pods::pod_on_node;
+use crate::analysis::why_missing::DaemonSetState;
 use crate::cli::ExecArgs;
-use crate::context::Context;
+use crate::cluster::pods::ExecEnd;
+use crate::context::{Context, Source};
+
+/// A blocking `Write` seen as a tokio `AsyncWrite` (a CLI's stdout and stderr may block).
+struct Blocking<W>(W);
+
+impl<W: Write + Unpin> tokio::io::AsyncWrite for Blocking<W> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(self.get_mut().0.write(buf))
+    }
+
+    fn poll_flush(
+        self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.get_mut().0.flush())
+    }
+
+    fn poll_shutdown(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+/// Our stdin as an `AsyncRead`: a thread reads it and feeds a pipe.
+fn stdin_pipe() -> tokio::io::DuplexStream {
+    let (reader, mut writer) = tokio::io::duplex(64 * 1024);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Some(chunk) = rx.recv().await {
+            if writer.write_all(&chunk).await.is_err() {
+                return;
+            }
+        }
+        let _ = writer.shutdown().await;
+    });
+    reader
+}
 
 /// Runs `exec`.
 ///
 /// # Errors
 /// Usage errors, unknown DaemonSet or node, API failures.
-pub async fn run(ctx: &Context, _args: &ExecArgs, _out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    if matches!(ctx.source, crate::context::Source::Files(_)) {
-        return Err(super::usage(
+pub async fn run(ctx: &Context, args: &ExecArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if matches!(ctx.source, Source::Files(_)) {
+        return Err(usage(
             "exec needs a live cluster: a saved snapshot (--from-file) has no running containers",
         ));
     }
-    Err(super::usage("exec: not implemented yet"))
+    if args.tty {
+        return Err(usage(
+            "exec: -t (TTY mode) is not supported yet; use -i without -t, or kubectl exec -it on the pod that `kubectl ds pod --node NODE -o name` prints",
+        ));
+    }
+    let Loaded {
+        snapshot,
+        namespace,
+        cluster,
+    } = load(ctx, &args.daemonset).await?;
+    let Some(cluster) = cluster else {
+        anyhow::bail!("internal error: no cluster");
+    };
+    let ds = super::find_daemon_set(&snapshot, namespace.as_deref(), &args.daemonset)?;
+    let inv = Inventory::new(&snapshot);
+    let node = find_node(&snapshot, &args.node)?;
+    let Some(pod) = pod_on_node(&inv, ds, node.name()) else {
+        let state = DaemonSetState::new(&inv, ds);
+        eprintln!("{}", no_pod_message(&inv, &state, ds, node, ctx));
+        return Ok(Outcome::No);
+    };
+    let container = container_for(&cluster, pod, args.container.as_deref()).await?;
+    let stdin = args.stdin.then(stdin_pipe);
+    let end = cluster
+        .exec(
+            &pod.metadata.namespace,
+            &pod.metadata.name,
+            &container,
+            &args.command,
+            stdin,
+            Blocking(&mut *out),
+            Blocking(std::io::stderr()),
+        )
+        .await?;
+    out.flush()?;
+    match end {
+        ExecEnd::Exited(0) => Ok(Outcome::Success),
+        ExecEnd::Exited(code) => Ok(Outcome::Exited(
+            u8::try_from(code.rem_euclid(256)).unwrap_or(1),
+        )),
+        ExecEnd::Error(message) => anyhow::bail!(
+            "command in pod {}/{} failed: {message}",
+            pod.metadata.namespace,
+            pod.metadata.name
+        ),
+    }
 }

@@ -1,20 +1,225 @@
-//! `logs`: the logs of the DaemonSet's pod on a node, through the API.
+//! `logs`: the logs of the DaemonSet's pod on a node, streamed through the API
+//! (`pods/{name}/log`); with several nodes, each line prefixed as `kubectl logs --prefix` does.
 
+use std::cell::RefCell;
 use std::io::Write;
 
+use futures::StreamExt;
+
+use super::pod::{Loaded, find_node, load, no_pod_message};
+use super::usage;
 use crate::Outcome;
+use crate::analysis::Inventory;
+use crate::analysis::pods::{check_container, default_container, pod_on_node};
+use crate::analysis::replace::NodeLabelSelector;
+use crate::analysis::why_missing::DaemonSetState;
 use crate::cli::LogsArgs;
-use crate::context::Context;
+use crate::cluster::Cluster;
+use crate::cluster::pods::LogOptions;
+use crate::context::{Context, Source};
+use crate::model::{Node, Pod};
+
+/// One log stream to read.
+struct Target<'a> {
+    node: &'a str,
+    pod: &'a Pod,
+}
+
+/// The container to read: `-c`, else the pod's default (its annotation, read from the pod).
+pub(crate) async fn container_for(
+    cluster: &Cluster,
+    pod: &Pod,
+    wanted: Option<&str>,
+) -> anyhow::Result<String> {
+    if let Some(c) = wanted {
+        check_container(&pod.spec, &pod.metadata.name, c).map_err(anyhow::Error::msg)?;
+        return Ok(c.to_owned());
+    }
+    let annotations = cluster
+        .get_pod_annotations(&pod.metadata.namespace, &pod.metadata.name)
+        .await?
+        .unwrap_or_default();
+    let chosen = default_container(&pod.spec, &annotations)
+        .ok_or_else(|| anyhow::anyhow!("pod {} has no containers", pod.metadata.name))?;
+    if let Some(note) = &chosen.note {
+        eprintln!("{note}");
+    }
+    Ok(chosen.name)
+}
 
 /// Runs `logs`.
 ///
 /// # Errors
 /// Usage errors, unknown DaemonSet or node, API failures.
-pub async fn run(ctx: &Context, _args: &LogsArgs, _out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    if matches!(ctx.source, crate::context::Source::Files(_)) {
-        return Err(super::usage(
+pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if matches!(ctx.source, Source::Files(_)) {
+        return Err(usage(
             "logs needs a live cluster: a saved snapshot (--from-file) has no container logs",
         ));
     }
-    Err(super::usage("logs: not implemented yet"))
+    let selector = args
+        .selector
+        .as_deref()
+        .map(NodeLabelSelector::parse)
+        .transpose()
+        .map_err(usage)?;
+    if args.max_log_requests == 0 {
+        return Err(usage("--max-log-requests must be at least 1"));
+    }
+    let Loaded {
+        snapshot,
+        namespace,
+        cluster,
+    } = load(ctx, &args.daemonset).await?;
+    let Some(cluster) = cluster else {
+        anyhow::bail!("internal error: no cluster");
+    };
+    let ds = super::find_daemon_set(&snapshot, namespace.as_deref(), &args.daemonset)?;
+    let inv = Inventory::new(&snapshot);
+    let state = DaemonSetState::new(&inv, ds);
+    let many = args.all_nodes || selector.is_some() || args.nodes.len() > 1;
+    let nodes: Vec<&Node> = if !args.nodes.is_empty() {
+        args.nodes
+            .iter()
+            .map(|n| find_node(&snapshot, n))
+            .collect::<anyhow::Result<_>>()?
+    } else {
+        let mut all: Vec<&Node> = snapshot
+            .nodes
+            .iter()
+            .filter(|n| {
+                selector
+                    .as_ref()
+                    .is_none_or(|s| s.matches(&n.metadata.labels))
+            })
+            .collect();
+        all.sort_by(|a, b| a.name().cmp(b.name()));
+        all
+    };
+    let mut targets: Vec<Target> = Vec::new();
+    let mut missing = 0;
+    for node in &nodes {
+        match pod_on_node(&inv, ds, node.name()) {
+            Some(pod) => targets.push(Target {
+                node: node.name(),
+                pod,
+            }),
+            None if !args.nodes.is_empty() => {
+                eprintln!("{}", no_pod_message(&inv, &state, ds, node, ctx));
+                missing += 1;
+            }
+            None => {}
+        }
+    }
+    if targets.is_empty() {
+        if missing > 0 {
+            return Ok(Outcome::No);
+        }
+        anyhow::bail!("no pod of daemonset {} on the selected nodes", ds.key());
+    }
+    if args.follow && targets.len() > args.max_log_requests {
+        return Err(usage(format!(
+            "you are attempting to follow {} log streams, but the maximum is {}; use --max-log-requests to raise it",
+            targets.len(),
+            args.max_log_requests
+        )));
+    }
+    let options = |container: String| LogOptions {
+        container: Some(container),
+        follow: args.follow,
+        previous: args.previous,
+        since_seconds: args.since.map(|d| (d.as_secs() as i64).max(1)),
+        tail_lines: (args.tail >= 0).then_some(args.tail),
+        timestamps: args.timestamps,
+    };
+    let out = RefCell::new(out);
+    let failures = RefCell::new(0usize);
+    let cluster = &cluster;
+    let run_one = |(node, pod)| {
+        let out = &out;
+        let failures = &failures;
+        async move {
+            let result: anyhow::Result<()> = async {
+                let container = container_for(cluster, pod, args.container.as_deref()).await?;
+                let prefix =
+                    many.then(|| format!("[node/{node} pod/{}/{container}] ", pod.metadata.name));
+                let mut stream = cluster
+                    .pod_logs(
+                        &pod.metadata.namespace,
+                        &pod.metadata.name,
+                        &options(container),
+                    )
+                    .await?;
+                let mut pending: Vec<u8> = Vec::new();
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk?;
+                    match &prefix {
+                        None => {
+                            let mut w = out.borrow_mut();
+                            w.write_all(&chunk)?;
+                            if args.follow {
+                                w.flush()?;
+                            }
+                        }
+                        Some(p) => {
+                            pending.extend_from_slice(&chunk);
+                            let Some(last) = pending.iter().rposition(|b| *b == b'\n') else {
+                                continue;
+                            };
+                            let complete: Vec<u8> = pending.drain(..=last).collect();
+                            let mut w = out.borrow_mut();
+                            for line in complete.split_inclusive(|b| *b == b'\n') {
+                                w.write_all(p.as_bytes())?;
+                                w.write_all(line)?;
+                            }
+                            if args.follow {
+                                w.flush()?;
+                            }
+                        }
+                    }
+                }
+                if let (Some(p), false) = (&prefix, pending.is_empty()) {
+                    let mut w = out.borrow_mut();
+                    w.write_all(p.as_bytes())?;
+                    w.write_all(&pending)?;
+                    w.write_all(b"\n")?;
+                }
+                Ok(())
+            }
+            .await;
+            if let Err(e) = result {
+                if !many {
+                    return Err(e);
+                }
+                if crate::is_broken_pipe(&e) {
+                    return Err(e);
+                }
+                eprintln!("error: node {node}: {e:#}");
+                *failures.borrow_mut() += 1;
+            }
+            Ok(())
+        }
+    };
+    let results: Vec<anyhow::Result<()>> =
+        futures::stream::iter(targets.iter().map(|t| (t.node, t.pod)))
+            .map(|(node, pod)| run_one((node, pod)))
+            .buffer_unordered(args.max_log_requests)
+            .collect()
+            .await;
+    for r in results {
+        r?;
+    }
+    out.borrow_mut().flush()?;
+    let failed = *failures.borrow();
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} log streams failed (see above)",
+            targets.len()
+        );
+    }
+    Ok(if missing > 0 {
+        Outcome::No
+    } else {
+        Outcome::Success
+    })
 }

@@ -20,7 +20,6 @@ use crate::render;
 pub(crate) struct Loaded {
     pub snapshot: Snapshot,
     pub namespace: Option<String>,
-    #[allow(dead_code)]
     pub cluster: Option<Cluster>,
 }
 

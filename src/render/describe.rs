@@ -63,7 +63,7 @@ fn toleration_text(t: &Toleration) -> String {
     };
     if t.operator == "Exists" {
         if !t.key.is_empty() {
-            s.push_str(" ");
+            s.push(' ');
         }
         s.push_str("op=Exists");
     } else if !t.value.is_empty() {
