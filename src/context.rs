@@ -61,6 +61,8 @@ pub struct Context {
     pub headers: bool,
     /// Colour verdict words.
     pub color: bool,
+    /// The terminal's width when stdout is one (tables then cut their last column to fit).
+    pub width: Option<usize>,
     /// Per-request timeout (`None` = no limit).
     pub request_timeout: Option<Duration>,
     /// Log requests to stderr.
@@ -105,6 +107,10 @@ impl Context {
             },
             headers: !g.no_headers,
             color,
+            width: std::io::stdout()
+                .is_terminal()
+                .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+                .flatten(),
             request_timeout: (!g.request_timeout.is_zero()).then_some(g.request_timeout),
             verbose: g.verbose > 0,
             now: g.now.unwrap_or_else(Timestamp::now),

@@ -507,6 +507,7 @@ fn ctx(output: OutputFormat) -> Context {
         output,
         headers: true,
         color: false,
+        width: None,
         request_timeout: None,
         verbose: false,
         now: common::builders::now(),

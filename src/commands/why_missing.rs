@@ -48,6 +48,7 @@ pub async fn run(
         },
         headers: ctx.headers,
         color: ctx.color,
+        width: ctx.width,
     };
     match target {
         Target::DaemonSet { name, nodes } => {

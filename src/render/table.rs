@@ -8,6 +8,7 @@ use std::io::{self, Write};
 pub struct Table {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
+    max_width: Option<usize>,
 }
 
 impl Table {
@@ -16,7 +17,15 @@ impl Table {
         Table {
             headers: headers.iter().map(|h| h.as_ref().to_uppercase()).collect(),
             rows: Vec::new(),
+            max_width: None,
         }
+    }
+
+    /// Cuts the last column (a free-text one, by convention) so lines fit `width` columns; the
+    /// other columns, names among them, are never cut. `None` leaves lines whole (pipes).
+    pub fn fit_to(mut self, width: Option<usize>) -> Table {
+        self.max_width = width;
+        self
     }
 
     /// Adds a row.
@@ -53,10 +62,45 @@ impl Table {
             return Ok(());
         }
         for line in table.lines() {
-            writeln!(out, "{}", line.trim_end())?;
+            let line = line.trim_end();
+            match self.max_width {
+                Some(width) => writeln!(out, "{}", cut(line, width))?,
+                None => writeln!(out, "{line}")?,
+            }
         }
         Ok(())
     }
+}
+
+/// `line` cut to `width` visible characters with a final `…`, keeping colour sequences whole;
+/// never below 40 columns, so a narrow terminal wraps rather than losing the reason entirely.
+fn cut(line: &str, width: usize) -> String {
+    let width = width.max(40);
+    if visible_width(line) <= width {
+        return line.to_owned();
+    }
+    let mut out = String::new();
+    let mut seen = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => {
+                in_escape = true;
+                out.push(c);
+            }
+            (true, _) => {
+                in_escape = c != 'm';
+                out.push(c);
+            }
+            (false, _) if seen + 1 < width => {
+                seen += 1;
+                out.push(c);
+            }
+            (false, _) => break,
+        }
+    }
+    out.push('…');
+    out
 }
 
 /// Display width of `s` without ANSI escape sequences.
@@ -96,6 +140,23 @@ mod tests {
                 .unwrap()
                 .starts_with("node-monitor   3\n")
         );
+    }
+
+    #[test]
+    fn fitting_cuts_only_the_end_of_long_lines() {
+        let mut t = Table::new(&["node", "reason"]).fit_to(Some(40));
+        t.row(vec![
+            "minikube-m02".into(),
+            "ImagePullBackOff: container collector cannot pull image".into(),
+        ]);
+        t.row(vec!["m03".into(), "short".into()]);
+        let mut out = Vec::new();
+        t.write(&mut out, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "minikube-m02   ImagePullBackOff: contai…");
+        assert_eq!(lines[1].chars().count(), 40);
+        assert_eq!(lines[2], "m03            short");
     }
 
     #[test]

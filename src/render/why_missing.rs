@@ -27,6 +27,8 @@ pub struct View {
     pub headers: bool,
     /// Colour verdict words.
     pub color: bool,
+    /// Terminal width to fit tables to (`None` in a pipe).
+    pub width: Option<usize>,
 }
 
 fn reason_cell(reasons: &[Reason], wide: bool) -> String {
@@ -150,7 +152,7 @@ pub fn write_report<W: Write + ?Sized>(
             ds.name
         )?;
     } else {
-        let mut table = Table::new(&["node", "verdict", "pod", "reason"]);
+        let mut table = Table::new(&["node", "verdict", "pod", "reason"]).fit_to(view.width);
         for n in &rows {
             table.row(vec![
                 n.name.clone(),
@@ -207,7 +209,8 @@ pub fn write_node_report<W: Write + ?Sized>(
             report.node
         )?;
     } else {
-        let mut table = Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]);
+        let mut table =
+            Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]).fit_to(view.width);
         for d in &rows {
             table.row(vec![
                 d.namespace.clone(),
