@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     for ds in &daemon_sets {
         let _ = why_missing(&inv, ds, None, now);
         let nodes: Vec<_> = snapshot.nodes.iter().collect();
-        let _ = why_missing(&inv, ds, Some(&nodes), now);
+        let _ = why_missing(&inv, ds, Some(nodes.as_slice()), now);
     }
     for node in &snapshot.nodes {
         let _ = node_report(&inv, &daemon_sets, node, now);
