@@ -9,6 +9,7 @@
 
 mod support;
 
+use std::cell::OnceCell;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use criterion::{
 };
 use jiff::Timestamp;
 use kubectl_ds::analysis::{Inventory, why_missing};
+use kubectl_ds::model::Snapshot;
 use kubectl_ds::snapshot::load_bytes;
 
 /// Node counts of the node-scaling groups (30 pods per node).
@@ -39,22 +41,29 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
+/// The size a group scales with, and its throughput (objects per second).
+fn size(nodes: usize, pods: usize, per_node: bool) -> usize {
+    if per_node { nodes } else { pods }
+}
+
 /// `Inventory::new` + `why_missing` for the `agent` DaemonSet over all nodes.
 fn analysis(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bool) {
     let mut g = c.benchmark_group(group);
     g.sampling_mode(SamplingMode::Flat);
     for &(nodes, pods) in sizes {
-        let loaded = load_bytes("bench", &support::snapshot_json(nodes, pods)).expect("loads");
-        let snap = loaded.snapshot;
-        assert_eq!(snap.nodes.len(), nodes);
-        assert_eq!(snap.pods.len(), pods);
-        let ds = &snap.daemon_sets[0];
+        // Built on first use, so a benchmark left out by a filter costs nothing.
+        let snap: OnceCell<Snapshot> = OnceCell::new();
         let now = now();
-        g.throughput(Throughput::Elements(
-            if per_node { nodes } else { pods } as u64
-        ));
-        let id = if per_node { nodes } else { pods };
-        g.bench_with_input(BenchmarkId::from_parameter(id), &snap, |b, snap| {
+        let n = size(nodes, pods, per_node);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            let snap = snap.get_or_init(|| {
+                let json = support::snapshot_json(nodes, pods);
+                let snap = load_bytes("bench", &json).expect("loads").snapshot;
+                assert_eq!((snap.nodes.len(), snap.pods.len()), (nodes, pods));
+                snap
+            });
+            let ds = &snap.daemon_sets[0];
             b.iter(|| {
                 let inv = Inventory::new(snap);
                 black_box(why_missing(&inv, ds, None, now))
@@ -69,12 +78,11 @@ fn loader(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bo
     let mut g = c.benchmark_group(group);
     g.sampling_mode(SamplingMode::Flat);
     for &(nodes, pods) in sizes {
-        let json = support::snapshot_json(nodes, pods);
-        g.throughput(Throughput::Elements(
-            if per_node { nodes } else { pods } as u64
-        ));
-        let id = if per_node { nodes } else { pods };
-        g.bench_with_input(BenchmarkId::from_parameter(id), &json, |b, json| {
+        let json: OnceCell<Vec<u8>> = OnceCell::new();
+        let n = size(nodes, pods, per_node);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            let json = json.get_or_init(|| support::snapshot_json(nodes, pods));
             b.iter(|| black_box(load_bytes("bench", json).expect("loads")));
         });
     }
