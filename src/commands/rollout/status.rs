@@ -202,6 +202,11 @@ async fn watch(
                     };
                     ds_changed = true;
                     changed = true;
+                    // The update that completes the rollout by kubectl's rule is judged at once
+                    // rather than after SETTLE: kubectl exits on it, so must we.
+                    if crate::analysis::rollout::status_message(&ds).done {
+                        break;
+                    }
                 }
                 Some(Event::Pod(change)) => {
                     apply_pod_change(&mut pods, *change);
