@@ -554,10 +554,8 @@ fn from_file_follows_no_references() {
 }
 
 /// A password in the server URL's user-info (`http://user:password@host`) is a credential too.
-/// Known leak: `src/cluster` puts the URL as configured into "cannot reach" errors (kubectl
-/// redacts it); the fix belongs there (redact the user-info in `connect`'s `server_url`).
+/// `connect` drops it from the URL it puts into errors.
 #[test]
-#[ignore = "known leak in src/cluster: the server URL's user-info is printed in transport errors"]
 fn server_url_user_info_is_not_printed() {
     let dir = TempDir::new("user-info");
     let port = TcpListener::bind("127.0.0.1:0")

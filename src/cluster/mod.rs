@@ -136,11 +136,7 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Cluster> {
     }
     // Retries are ours: for reads only, and counted and logged.
     config.default_retry = false;
-    let server_url = config
-        .cluster_url
-        .to_string()
-        .trim_end_matches('/')
-        .to_owned();
+    let server_url = without_user_info(config.cluster_url.to_string().trim_end_matches('/'));
     let default_namespace = config.default_namespace.clone();
     let client = kube::Client::try_from(config).map_err(|e| match &e {
         kube::Error::Auth(_) => anyhow::Error::new(error::from_transport(&e, &server_url, None)),
@@ -756,8 +752,32 @@ fn with_resource_version(
     Ok(body)
 }
 
+/// The URL without a `user:password@` part: it is a credential and must never be printed.
+fn without_user_info(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}://{host}{path}"),
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn user_info_is_dropped_from_urls() {
+        assert_eq!(
+            super::without_user_info("https://u:p@10.0.0.1:6443/x"),
+            "https://10.0.0.1:6443/x"
+        );
+        assert_eq!(
+            super::without_user_info("https://10.0.0.1:6443"),
+            "https://10.0.0.1:6443"
+        );
+    }
+
     use super::*;
 
     #[test]
