@@ -73,6 +73,8 @@ fn node(i: usize) -> Value {
     })
 }
 
+// One flat argument list reads best for a fixture builder called from two places.
+#[allow(clippy::too_many_arguments)]
 fn pod(
     name: &str,
     ns: &str,

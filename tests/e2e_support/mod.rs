@@ -3,8 +3,8 @@
 //!
 //! Environment (printed by `tests/cluster/cluster.sh env`):
 //! * `KUBECONFIG`       – admin kubeconfig of the local cluster (required)
-//! * `KDS_CLUSTER_DIR`  – state dir; holds `kubeconfig-{readonly,operator,nobody}` (optional, else
-//!                        the directory of `KUBECONFIG`)
+//! * `KDS_CLUSTER_DIR`  – state dir; holds `kubeconfig-{readonly,operator,nobody}` (optional,
+//!   else the directory of `KUBECONFIG`)
 //! * `KDS_KUBECTL`      – kubectl v1.37 built with the cluster (optional; `kubectl` on PATH otherwise)
 //!
 //! Isolation: every test gets its own namespace and its own simulated nodes, labelled
@@ -409,10 +409,11 @@ impl TestEnv {
             match api.get_opt(name).await {
                 Ok(Some(ds)) => {
                     let generation = ds.metadata.generation.unwrap_or(0);
-                    if let Some(st) = ds.status.clone() {
-                        if st.observed_generation.unwrap_or(0) >= generation && pred(&st) {
-                            return Ok(st);
-                        }
+                    if let Some(st) = ds.status.clone()
+                        && st.observed_generation.unwrap_or(0) >= generation
+                        && pred(&st)
+                    {
+                        return Ok(st);
                     }
                     last = Some(ds);
                 }
