@@ -1,9 +1,11 @@
 //! Synthetic snapshots for the engine benchmarks, built in memory.
 //!
-//! The object shapes are copied from `examples/gen_snapshot.rs` (realistic pods: requests,
-//! ports, env, probes, ownerReferences, managedFields, full status) so the benchmarks do not
-//! depend on the example binary. [`snapshot_json`] returns what `kubectl get nodes,pods,
-//! daemonsets,controllerrevisions -A -o json` would print for such a cluster.
+//! Realistic pods (requests, ports, env, probes, ownerReferences, managedFields, full status).
+//! [`write_snapshot`] writes what `kubectl get nodes,pods,daemonsets,controllerrevisions -A -o
+//! json` would print for such a cluster; the benchmarks keep it in memory ([`snapshot_json`]),
+//! `examples/gen_snapshot.rs` streams it to stdout.
+
+use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
@@ -120,45 +122,54 @@ fn pod(
 /// ones, half of its pods on the old revision, a few crash-looping), its two
 /// ControllerRevisions, `nodes` nodes and `pods` pods in all (the DaemonSet's plus others spread
 /// round-robin over the nodes), pretty-printed as kubectl prints it.
+#[allow(dead_code)] // the example binary only streams
 pub fn snapshot_json(nodes: usize, pods: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity((nodes * 6 + pods * 6) << 10);
-    out.extend_from_slice(
-        b"{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"List\",\n    \"items\": [\n",
-    );
+    write_snapshot(&mut out, nodes, pods).expect("write to memory");
+    out
+}
+
+/// Writes the snapshot of [`snapshot_json`] to `out`.
+///
+/// # Errors
+/// On write failure.
+pub fn write_snapshot<W: Write>(out: &mut W, nodes: usize, pods: usize) -> io::Result<()> {
+    out.write_all(b"{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"List\",\n    \"items\": [\n")?;
     let mut first = true;
-    let mut emit = |out: &mut Vec<u8>, v: Value| {
+    let mut emit = |out: &mut W, v: Value| -> io::Result<()> {
         if !first {
-            out.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
         first = false;
-        serde_json::to_writer_pretty(&mut *out, &v).expect("serialize to memory");
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        Ok(())
     };
     let ds_uid = "ds-agent-uid";
     let template = json!({"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [{"name": "main", "image": "registry.example.com/agent:2.0", "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}, "ports": [{"containerPort": 9100, "hostPort": 9100, "protocol": "TCP"}]}]}});
     emit(
-        &mut out,
+        out,
         json!({
             "apiVersion": "apps/v1", "kind": "DaemonSet",
             "metadata": {"name": "agent", "namespace": "kube-system", "uid": ds_uid, "generation": 2, "creationTimestamp": T0},
             "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": template, "updateStrategy": {"type": "OnDelete"}},
             "status": {"observedGeneration": 2, "desiredNumberScheduled": nodes, "currentNumberScheduled": nodes, "numberReady": nodes, "updatedNumberScheduled": nodes / 2}
         }),
-    );
+    )?;
     let mut t2 = template.clone();
     t2["$patch"] = json!("replace");
     let mut t1 = t2.clone();
     t1["spec"]["containers"][0]["image"] = json!("registry.example.com/agent:1.0");
     for (hash, rev, t) in [("aaaa1111", 1, t1), ("bbbb2222", 2, t2)] {
         emit(
-            &mut out,
+            out,
             json!({"apiVersion": "apps/v1", "kind": "ControllerRevision",
             "metadata": {"name": format!("agent-{hash}"), "namespace": "kube-system", "labels": {"app": "agent", "controller-revision-hash": hash},
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "agent", "uid": ds_uid, "controller": true}]},
             "data": {"spec": {"template": t}}, "revision": rev}),
-        );
+        )?;
     }
     for i in 0..nodes {
-        emit(&mut out, node(i));
+        emit(out, node(i))?;
     }
     let mut written = 0;
     for i in 0..nodes {
@@ -169,7 +180,7 @@ pub fn snapshot_json(nodes: usize, pods: usize) -> Vec<u8> {
         let hash = if i % 2 == 0 { "aaaa1111" } else { "bbbb2222" };
         let waiting = (i % 800 == 5).then_some("CrashLoopBackOff");
         emit(
-            &mut out,
+            out,
             pod(
                 &format!("agent-{i:05}"),
                 "kube-system",
@@ -181,7 +192,7 @@ pub fn snapshot_json(nodes: usize, pods: usize) -> Vec<u8> {
                 waiting.is_none(),
                 waiting,
             ),
-        );
+        )?;
         written += 1;
     }
     let mut k = 0;
@@ -189,7 +200,7 @@ pub fn snapshot_json(nodes: usize, pods: usize) -> Vec<u8> {
         let n = format!("node-{:05}", k % nodes.max(1));
         let app = format!("app-{}", k % 300);
         emit(
-            &mut out,
+            out,
             pod(
                 &format!("{app}-{k:07}"),
                 &format!("team-{}", k % 40),
@@ -201,10 +212,9 @@ pub fn snapshot_json(nodes: usize, pods: usize) -> Vec<u8> {
                 true,
                 None,
             ),
-        );
+        )?;
         written += 1;
         k += 1;
     }
-    out.extend_from_slice(b"\n    ],\n    \"metadata\": {\"resourceVersion\": \"\"}\n}\n");
-    out
+    out.write_all(b"\n    ],\n    \"metadata\": {\"resourceVersion\": \"\"}\n}\n")
 }
