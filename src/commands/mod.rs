@@ -139,3 +139,63 @@ pub fn find_daemon_set<'a>(
         }
     }
 }
+
+/// Connects to the cluster the global flags name (`--kubeconfig`, `--context`,
+/// `--request-timeout`, `-v`).
+///
+/// # Errors
+/// When the input is `--from-file`, or the connection cannot be set up.
+pub async fn connect(ctx: &Context) -> anyhow::Result<crate::cluster::Cluster> {
+    let Source::Live {
+        kubeconfig,
+        context,
+    } = &ctx.source
+    else {
+        anyhow::bail!("internal error: no cluster to connect to with --from-file");
+    };
+    crate::cluster::connect(&crate::cluster::ConnectOptions {
+        kubeconfig: kubeconfig.clone(),
+        context: context.clone(),
+        request_timeout: ctx.request_timeout,
+        verbose: ctx.verbose,
+    })
+    .await
+}
+
+/// The non-terminal pods on `nodes` (for the resource and host-port analysis of pending pods):
+/// a field selector for one node, one paginated list of all running pods for several — so the
+/// request count does not grow with the number of nodes.
+///
+/// # Errors
+/// API failures.
+pub async fn pods_on_nodes(
+    cluster: &crate::cluster::Cluster,
+    nodes: &[String],
+) -> anyhow::Result<Vec<crate::model::Pod>> {
+    Ok(match nodes {
+        [] => Vec::new(),
+        [one] => {
+            cluster
+                .list_pods(
+                    None,
+                    None,
+                    Some(&crate::cluster::field_selector_for_node(one)),
+                )
+                .await?
+        }
+        _ => {
+            let wanted: std::collections::HashSet<&str> =
+                nodes.iter().map(String::as_str).collect();
+            cluster
+                .list_pods(
+                    None,
+                    None,
+                    Some("status.phase!=Succeeded,status.phase!=Failed"),
+                )
+                .await?
+                .into_iter()
+                .filter(|p| wanted.contains(p.spec.node_name.as_str()))
+                .collect()
+        }
+    })
+}

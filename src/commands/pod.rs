@@ -4,13 +4,13 @@
 use std::io::Write;
 
 use super::why_missing::fetch_for_daemon_set;
-use super::{offline_snapshot, suggest};
+use super::{connect, offline_snapshot, suggest};
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::pods::{DaemonSetPods, PodRow, pod_row, pods_on_node};
 use crate::analysis::why_missing::DaemonSetState;
 use crate::cli::PodArgs;
-use crate::cluster::{self, Cluster};
+use crate::cluster::Cluster;
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Node, Snapshot};
 use crate::render;
@@ -21,24 +21,6 @@ pub(crate) struct Loaded {
     pub snapshot: Snapshot,
     pub namespace: Option<String>,
     pub cluster: Option<Cluster>,
-}
-
-/// Connects as the global flags say.
-pub(crate) async fn connect(ctx: &Context) -> anyhow::Result<Cluster> {
-    let Source::Live {
-        kubeconfig,
-        context,
-    } = &ctx.source
-    else {
-        anyhow::bail!("internal error: no cluster to connect to");
-    };
-    cluster::connect(&cluster::ConnectOptions {
-        kubeconfig: kubeconfig.clone(),
-        context: context.clone(),
-        request_timeout: ctx.request_timeout,
-        verbose: ctx.verbose,
-    })
-    .await
 }
 
 /// Loads the snapshot (`--from-file`) or fetches the DaemonSet `name` and what belongs to it.

@@ -108,17 +108,8 @@ enum Target {
 async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Option<String>)> {
     match &ctx.source {
         Source::Files(_) => offline_snapshot(ctx),
-        Source::Live {
-            kubeconfig,
-            context,
-        } => {
-            let cluster = cluster::connect(&cluster::ConnectOptions {
-                kubeconfig: kubeconfig.clone(),
-                context: context.clone(),
-                request_timeout: ctx.request_timeout,
-                verbose: ctx.verbose,
-            })
-            .await?;
+        Source::Live { .. } => {
+            let cluster = super::connect(ctx).await?;
             let namespace = match &ctx.namespace {
                 NamespaceScope::Explicit(ns) => Some(ns.clone()),
                 NamespaceScope::Default => Some(cluster.default_namespace().to_owned()),
@@ -188,28 +179,7 @@ pub async fn fetch_for_daemon_set(
         .filter(|p| !p.is_bound() && !p.is_terminal())
         .filter_map(|p| p.target_node().map(str::to_owned))
         .collect();
-    let others = match pending_targets.as_slice() {
-        [] => Vec::new(),
-        [one] => {
-            cluster
-                .list_pods(None, None, Some(&cluster::field_selector_for_node(one)))
-                .await?
-        }
-        _ => {
-            let wanted: std::collections::HashSet<&str> =
-                pending_targets.iter().map(String::as_str).collect();
-            cluster
-                .list_pods(
-                    None,
-                    None,
-                    Some("status.phase!=Succeeded,status.phase!=Failed"),
-                )
-                .await?
-                .into_iter()
-                .filter(|p| wanted.contains(p.spec.node_name.as_str()))
-                .collect()
-        }
-    };
+    let others = super::pods_on_nodes(cluster, &pending_targets).await?;
     let known: std::collections::HashSet<String> =
         pods.iter().map(|p| p.metadata.uid.clone()).collect();
     pods.extend(

@@ -17,7 +17,6 @@ use crate::analysis::replace::{
     DryRun, MaxUnavailable, NodeLabelSelector, ReplaceReport, Request, RunStatus, Targets, plan,
 };
 use crate::cli::{DryRunArg, ReplaceArgs};
-use crate::cluster;
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{Node, Snapshot};
 use crate::render;
@@ -115,17 +114,8 @@ pub async fn run(
             let plan = plan(&inv, ds, &req, ctx.now)?;
             ReplaceReport::from_plan(&plan, DryRun::Client, req.canary, ctx.now)
         }
-        Source::Live {
-            kubeconfig,
-            context,
-        } => {
-            let cluster = cluster::connect(&cluster::ConnectOptions {
-                kubeconfig: kubeconfig.clone(),
-                context: context.clone(),
-                request_timeout: ctx.request_timeout,
-                verbose: ctx.verbose,
-            })
-            .await?;
+        Source::Live { .. } => {
+            let cluster = super::connect(ctx).await?;
             let ns = match &ctx.namespace {
                 NamespaceScope::Explicit(ns) => ns.clone(),
                 _ => cluster.default_namespace().to_owned(),

@@ -9,7 +9,7 @@ use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{RolloutHistory, find_revision, owned_revisions, rollout_history};
 use crate::cli::RolloutHistoryArgs;
-use crate::commands::usage;
+use crate::commands::{connect, usage};
 use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::context::{Context, OutputFormat, Source};
 use crate::model::Snapshot;
@@ -35,7 +35,7 @@ pub async fn run(
     let (snapshot, namespace) = match &ctx.source {
         Source::Files(_) => offline_snapshot(ctx)?,
         Source::Live { .. } => {
-            let cluster = super::status::connect(ctx).await?;
+            let cluster = connect(ctx).await?;
             let ns = live_namespace(ctx, &cluster);
             let ds = get_daemon_set(&cluster, &ns, name).await?;
             let pods = list_ds_pods(&cluster, &ds).await?;

@@ -4,13 +4,12 @@ use std::io::Write;
 
 use jiff::Timestamp;
 
-use super::status::{
-    connect, dry_run_suffix, get_daemon_set, live_namespace, live_only, one_namespace,
-};
+use super::status::{dry_run_suffix, get_daemon_set, live_namespace, live_only, one_namespace};
 use crate::Outcome;
 use crate::analysis::rollout::restart_patch;
 use crate::cli::{DryRunArg, RolloutRestartArgs};
 use crate::cluster::Cluster;
+use crate::commands::connect;
 use crate::context::Context;
 
 /// Runs `rollout restart`.

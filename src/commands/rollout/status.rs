@@ -11,9 +11,9 @@ use crate::analysis::Inventory;
 use crate::analysis::rollout::{NodeState, RolloutStatus, rollout_status};
 use crate::cli::RolloutStatusArgs;
 use crate::cluster::watch::{Change, Watch};
-use crate::cluster::{self, Cluster, ConnectOptions};
+use crate::cluster::{self, Cluster};
+use crate::commands::{connect, pods_on_nodes, suggest, usage};
 use crate::commands::{find_daemon_set, offline_snapshot};
-use crate::commands::{suggest, usage};
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Pod, Snapshot};
 use crate::render::{self, rollout::StatusView};
@@ -331,31 +331,6 @@ impl Extras {
     }
 }
 
-/// Other workloads' pods on `nodes` (for the resource and host-port analysis of pending pods).
-async fn pods_on_nodes(cluster: &Cluster, nodes: &[String]) -> anyhow::Result<Vec<Pod>> {
-    Ok(match nodes {
-        [] => Vec::new(),
-        [one] => {
-            cluster
-                .list_pods(None, None, Some(&cluster::field_selector_for_node(one)))
-                .await?
-        }
-        _ => {
-            let wanted: HashSet<&str> = nodes.iter().map(String::as_str).collect();
-            cluster
-                .list_pods(
-                    None,
-                    None,
-                    Some("status.phase!=Succeeded,status.phase!=Failed"),
-                )
-                .await?
-                .into_iter()
-                .filter(|p| wanted.contains(p.spec.node_name.as_str()))
-                .collect()
-        }
-    })
-}
-
 /// One live evaluation's objects: the DaemonSet, its pods and [`Extras`].
 async fn live_snapshot(
     cluster: &Cluster,
@@ -587,24 +562,6 @@ pub(super) fn live_only(ctx: &Context, command: &str) -> anyhow::Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Connects to the cluster of the context.
-pub(super) async fn connect(ctx: &Context) -> anyhow::Result<Cluster> {
-    let Source::Live {
-        kubeconfig,
-        context,
-    } = &ctx.source
-    else {
-        anyhow::bail!("internal error: no cluster for saved objects");
-    };
-    cluster::connect(&ConnectOptions {
-        kubeconfig: kubeconfig.clone(),
-        context: context.clone(),
-        request_timeout: ctx.request_timeout,
-        verbose: ctx.verbose,
-    })
-    .await
 }
 
 /// `-n`, else the kubeconfig context's namespace.

@@ -9,14 +9,14 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use super::status::{
-    connect, dry_run_suffix, get_daemon_set, list_ds_revisions, live_namespace, live_only,
-    one_namespace,
+    dry_run_suffix, get_daemon_set, list_ds_revisions, live_namespace, live_only, one_namespace,
 };
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{LAST_APPLIED_ANNOTATION, UndoPlan, owned_revisions, plan_undo};
 use crate::cli::{DryRunArg, RolloutUndoArgs};
 use crate::cluster::Cluster;
+use crate::commands::connect;
 use crate::context::Context;
 use crate::model::Snapshot;
 use crate::render;
