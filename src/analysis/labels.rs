@@ -29,19 +29,29 @@ pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, Stri
 
 /// Formats a selector the way kubectl prints one: `a=b,c in (x,y)`.
 pub fn format_selector(selector: &LabelSelector) -> String {
+    selector_string(selector, true)
+}
+
+/// A selector in kubectl's syntax: `matchLabels` (by key), then `matchExpressions` in order.
+/// An expression with an operator the API does not define is shown as written when
+/// `keep_unknown`, else left out (what a list request needs: the selection is then wider, never
+/// narrower, and the analysis matches again itself).
+pub fn selector_string(selector: &LabelSelector, keep_unknown: bool) -> String {
     let mut parts: Vec<String> = selector
         .match_labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     for req in &selector.match_expressions {
-        parts.push(match req.operator.as_str() {
-            "In" => format!("{} in ({})", req.key, req.values.join(",")),
-            "NotIn" => format!("{} notin ({})", req.key, req.values.join(",")),
-            "Exists" => req.key.clone(),
-            "DoesNotExist" => format!("!{}", req.key),
-            op => format!("{} {op} ({})", req.key, req.values.join(",")),
-        });
+        let values = || req.values.join(",");
+        match req.operator.as_str() {
+            "In" => parts.push(format!("{} in ({})", req.key, values())),
+            "NotIn" => parts.push(format!("{} notin ({})", req.key, values())),
+            "Exists" => parts.push(req.key.clone()),
+            "DoesNotExist" => parts.push(format!("!{}", req.key)),
+            op if keep_unknown => parts.push(format!("{} {op} ({})", req.key, values())),
+            _ => {}
+        }
     }
     parts.join(",")
 }

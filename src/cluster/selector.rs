@@ -13,22 +13,7 @@ pub fn field_selector_for_node(node: &str) -> String {
 /// expression with an operator the API does not define is left out (the selection is then wider,
 /// never narrower: the analysis matches pods again itself). The empty selector gives `""`.
 pub fn label_selector_string(selector: &LabelSelector) -> String {
-    let mut parts: Vec<String> = selector
-        .match_labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for req in &selector.match_expressions {
-        let values = || req.values.join(",");
-        match req.operator.as_str() {
-            "In" => parts.push(format!("{} in ({})", req.key, values())),
-            "NotIn" => parts.push(format!("{} notin ({})", req.key, values())),
-            "Exists" => parts.push(req.key.clone()),
-            "DoesNotExist" => parts.push(format!("!{}", req.key)),
-            _ => {}
-        }
-    }
-    parts.join(",")
+    crate::analysis::labels::selector_string(selector, false)
 }
 
 #[cfg(test)]

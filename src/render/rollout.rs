@@ -40,21 +40,10 @@ pub fn state_word(state: NodeState, color: bool) -> String {
 /// The reason column of a node: its first reason (and how many more), or what an `Updated`
 /// node without a reason waits for.
 pub fn reason_cell(node: &NodeProgress, wide: bool) -> String {
-    match node.reasons.as_slice() {
-        [] if node.state == NodeState::Updated => {
-            "the pod is Ready; available once minReadySeconds have passed".to_owned()
-        }
-        [] => String::new(),
-        [only] => format!("{}: {}", only.code(), only.message),
-        [first, rest @ ..] if !wide => {
-            format!("{}: {} (+{} more)", first.code(), first.message, rest.len())
-        }
-        all => all
-            .iter()
-            .map(|r| format!("{}: {}", r.code(), r.message))
-            .collect::<Vec<_>>()
-            .join("; "),
+    if node.reasons.is_empty() && node.state == NodeState::Updated {
+        return "the pod is Ready; available once minReadySeconds have passed".to_owned();
     }
+    super::why_missing::reason_cell(&node.reasons, wide)
 }
 
 /// One line for a node whose state changed (the watch's output in a pipe).

@@ -31,7 +31,8 @@ pub struct View {
     pub width: Option<usize>,
 }
 
-fn reason_cell(reasons: &[Reason], wide: bool) -> String {
+/// A reason column: the first reason (and how many more), or every reason when `wide`.
+pub(crate) fn reason_cell(reasons: &[Reason], wide: bool) -> String {
     match reasons {
         [] => String::new(),
         [only] => format!("{}: {}", only.code(), only.message),
