@@ -31,7 +31,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s o -l output -d 'O
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -51,6 +51,9 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "pod" -d 'The 
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "list" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "ls" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "version" -d 'Print the version, git commit and build date'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l node -d 'Only these nodes (repeatable). Without a DaemonSet, exactly one' -r
@@ -61,7 +64,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s o 
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -81,7 +84,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s o -l outpu
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -100,7 +103,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not _
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -127,7 +130,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -149,7 +152,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -172,7 +175,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -194,7 +197,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -228,7 +231,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s o -l o
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -250,7 +253,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s o -l outpu
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -276,7 +279,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s o -l outp
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -301,7 +304,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s o -l outp
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -323,7 +326,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s o -l 
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -335,6 +338,65 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l no-he
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s v -l verbose -d 'Log every API request to stderr'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s l -l selector -d 'Only DaemonSets whose labels match this selector (e.g. `app=agent,tier!=test`)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s l -l selector -d 'Only DaemonSets whose labels match this selector (e.g. `app=agent,tier!=test`)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s V -l version -d 'Print version'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
@@ -342,7 +404,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s o -
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`pod/NAME` lines, for scripts (`pod` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -354,15 +416,17 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l no-
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s v -l verbose -d 'Log every API request to stderr'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "list" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "version" -d 'Print the version, git commit and build date'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the rollout\'s status (kubectl\'s words) and per-node progress; waits until done'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List revisions with their images and the pods that run them'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "undo" -d 'Roll back to the previous (or a given) revision'

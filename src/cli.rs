@@ -92,7 +92,7 @@ pub enum OutputArg {
     Json,
     /// The same document as YAML.
     Yaml,
-    /// `pod/NAME` lines, for scripts (`pod` only).
+    /// `kind/NAME` lines, for scripts (`pod` and `list` only).
     Name,
 }
 
@@ -132,6 +132,11 @@ pub enum Command {
     Exec(ExecArgs),
     /// Show the DaemonSet in detail (kubectl describe style), or its pod on one node.
     Describe(DescribeArgs),
+    /// List DaemonSets with kubectl's columns plus the nodes that need attention.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Print the version, git commit and build date.
+    Version,
     /// Print a shell completion script.
     Completion {
         /// The shell.
@@ -148,6 +153,14 @@ pub struct WhyMissingArgs {
     /// Only these nodes (repeatable). Without a DaemonSet, exactly one.
     #[arg(long = "node", value_name = "NODE")]
     pub nodes: Vec<String>,
+}
+
+/// `list` arguments.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only DaemonSets whose labels match this selector (e.g. `app=agent,tier!=test`).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
 }
 
 /// `pod` arguments.

@@ -3,10 +3,12 @@
 pub mod completion;
 pub mod describe;
 pub mod exec;
+pub mod list;
 pub mod logs;
 pub mod pod;
 pub mod replace;
 pub mod rollout;
+pub mod version;
 pub mod why_missing;
 
 use std::io::Write;
@@ -26,9 +28,11 @@ pub async fn dispatch(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
-    if ctx.output == crate::context::OutputFormat::Name && !matches!(command, Command::Pod(_)) {
+    if ctx.output == crate::context::OutputFormat::Name
+        && !matches!(command, Command::Pod(_) | Command::List(_))
+    {
         return Err(usage(
-            "unsupported output format \"name\" for this command (only `pod` prints names)",
+            "unsupported output format \"name\" for this command (only `pod` and `list` print names)",
         ));
     }
     match command {
@@ -48,6 +52,8 @@ pub async fn dispatch(
             rollout::restart::run(ctx, args, out).await
         }
         Command::Replace(args) => replace::run(ctx, args, out).await,
+        Command::List(args) => list::run(ctx, args, out).await,
+        Command::Version => version::run(ctx, out),
         Command::Completion { shell } => {
             completion::run(*shell, out)?;
             Ok(Outcome::Success)
