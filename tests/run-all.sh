@@ -4,7 +4,8 @@
 #   2. tests/cluster/cluster.sh build      etcd + Kubernetes v1.37 binaries from the Go module proxy,
 #                                          cached per machine (cold: ~10 min on 2 cores; then ~1 s)
 #   3. tests/cluster/cluster.sh up         local control plane + sim-kubelet on 127.0.0.1
-#   4. cargo test --test e2e_* -- --ignored   the end-to-end tier against that cluster
+#   4. cargo test --test e2e_* -- --ignored   the end-to-end tier against that cluster, then
+#      e2e_faults alone (--test-threads=1): it restarts the apiserver and stops the controller-manager
 #   5. tests/cluster/cluster.sh down       always (trap), even on failure or interrupt
 #
 # Env knobs:
@@ -38,11 +39,15 @@ if [[ "${KDS_SKIP_E2E:-0}" == 1 ]]; then
   exit 0
 fi
 
+# e2e_faults stops and restarts shared control-plane components: never alongside the others.
 E2E_TESTS=()
+E2E_SERIAL=()
 for f in tests/e2e_*.rs; do
-  [[ -f "$f" ]] && E2E_TESTS+=(--test "$(basename "$f" .rs)")
+  [[ -f "$f" ]] || continue
+  t="$(basename "$f" .rs)"
+  if [[ "$t" == e2e_faults ]]; then E2E_SERIAL+=(--test "$t"); else E2E_TESTS+=(--test "$t"); fi
 done
-if ((${#E2E_TESTS[@]} == 0)); then
+if ((${#E2E_TESTS[@]} + ${#E2E_SERIAL[@]} == 0)); then
   say "no tests/e2e_*.rs files: nothing to run against the cluster"
   exit 0
 fi
@@ -78,7 +83,14 @@ timeout 600 tests/cluster/cluster.sh up >/dev/null
 eval "$(tests/cluster/cluster.sh env)"
 say "control plane up after $(($(now) - T2)) s (KUBECONFIG=$KUBECONFIG)"
 
-say "tier 4: e2e tests (${E2E_TESTS[*]}) -- --ignored"
 T3=$(now)
-timeout 2400 cargo test "${E2E_TESTS[@]}" -- --ignored --test-threads="${KDS_E2E_THREADS:-4}"
+if ((${#E2E_TESTS[@]})); then
+  say "tier 4: e2e tests (${E2E_TESTS[*]}) -- --ignored"
+  timeout 2400 cargo test "${E2E_TESTS[@]}" -- --ignored --test-threads="${KDS_E2E_THREADS:-4}"
+fi
+if ((${#E2E_SERIAL[@]})); then
+  # alone, one test at a time, against the same cluster (the tests restart what they stop)
+  say "tier 4b: fault-injection tests (${E2E_SERIAL[*]}) -- --ignored --test-threads=1"
+  timeout 900 cargo test "${E2E_SERIAL[@]}" -- --ignored --test-threads=1
+fi
 say "e2e tier passed in $(($(now) - T3)) s; total $(($(now) - T0)) s"

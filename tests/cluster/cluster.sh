@@ -9,6 +9,10 @@
 #   cluster.sh env      print `export KUBECONFIG=…` (and KDS_KUBECTL/KDS_SIM_KUBELET)
 #   cluster.sh status   show what runs and whether the apiserver is ready
 #   cluster.sh demo     `up` + the seed demo (namespace daemonset-demo, 3 nodes)
+#   cluster.sh stop|start|restart NAME
+#                       stop (SIGTERM), start (same flags, ports and state; waits until ready) or
+#                       both, one component of a running cluster: kube-apiserver,
+#                       kube-controller-manager or kube-scheduler (fault-injection tests)
 #
 # See tests/cluster/README.md.
 set -euo pipefail
@@ -125,7 +129,8 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 start_proc() {
   local name=$1; shift
   basename "$1" >"$KDS_CLUSTER_DIR/pids/$name.bin"
-  nohup setsid "$@" >"$KDS_CLUSTER_DIR/logs/$name.log" 2>&1 </dev/null &
+  # appended: a restarted component (`restart NAME`) keeps the log of its previous run
+  nohup setsid "$@" >>"$KDS_CLUSTER_DIR/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$KDS_CLUSTER_DIR/pids/$name.pid"
   # wait (bounded) until the forked shell has exec'd nohup → setsid → the binary, so that
@@ -187,20 +192,9 @@ http_ok() { # http_ok URL [curl args…] : body must be `ok` (k8s) or contain "h
 
 stop_all() {
   [[ -d "$KDS_CLUSTER_DIR/pids" ]] || return 0
-  local name pid i
+  local name
   for name in sim-kubelet kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    pid=$(pid_of "$name")
-    [[ -n "$pid" ]] || continue
-    if alive "$name"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for ((i = 0; i < 100; i++)); do alive "$name" || break; sleep 0.1; done
-      if alive "$name"; then
-        log "$name (pid $pid) did not stop on SIGTERM, sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do alive "$name" || break; sleep 0.1; done
-      fi
-    fi
-    rm -f "$KDS_CLUSTER_DIR/pids/$name.pid"
+    stop_one "$name"
   done
 }
 
@@ -291,6 +285,136 @@ is_up() {
   http_ok "https://127.0.0.1:${API_PORT}/readyz" --cacert "$KDS_CLUSTER_DIR/pki/ca.crt"
 }
 
+# --- components ---------------------------------------------------------------------------------
+# One start_X (launch in the background) and one wait_X (bounded readiness wait) per component,
+# used by `up` and by `start NAME`/`restart NAME`, so a restarted component gets exactly the
+# flags, ports and state dir of the first start. They read the ports and BIN_DIR of cluster.env.
+COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler)
+
+start_etcd() {
+  start_proc etcd "$BIN_DIR/etcd" --name=kds --data-dir="$KDS_CLUSTER_DIR/etcd" \
+    --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster="kds=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync=true \
+    --auto-compaction-retention=1 --quota-backend-bytes=4294967296 --log-level=warn
+}
+
+wait_etcd() {
+  wait_for etcd 30 http_ok "http://127.0.0.1:$ETCD_PORT/health"
+  log "etcd ready on 127.0.0.1:$ETCD_PORT"
+}
+
+start_kube_apiserver() {
+  local p="$KDS_CLUSTER_DIR/pki"
+  start_proc kube-apiserver "$BIN_DIR/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
+    --cert-dir="$p/auto" --client-ca-file="$p/ca.crt" \
+    --token-auth-file="$p/tokens.csv" \
+    --authorization-mode=RBAC \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$p/sa.key" --service-account-signing-key-file="$p/sa.key" \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --disable-admission-plugins=ServiceAccount,TaintNodesByCondition \
+    --endpoint-reconciler-type=none \
+    --allow-privileged=true --profiling=false \
+    --max-requests-inflight=1000 --max-mutating-requests-inflight=500 \
+    --shutdown-watch-termination-grace-period=2s \
+    --v=1
+}
+
+wait_kube_apiserver() {
+  wait_for kube-apiserver 120 http_ok "https://127.0.0.1:$API_PORT/readyz" --cacert "$KDS_CLUSTER_DIR/pki/ca.crt"
+  log "kube-apiserver ready on https://127.0.0.1:$API_PORT"
+}
+
+# (no node-lifecycle controller: the sim-kubelet owns node health)
+start_kube_controller_manager() {
+  start_proc kube-controller-manager "$BIN_DIR/kube-controller-manager" \
+    --kubeconfig="$KDS_CLUSTER_DIR/kubeconfig" \
+    --controllers=daemonset-controller,garbage-collector-controller,namespace-controller,pod-garbage-collector-controller,serviceaccount-controller,disruption-controller,deployment-controller,replicaset-controller \
+    --leader-elect=false --use-service-account-credentials=false \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
+    --kube-api-qps=200 --kube-api-burst=400 --concurrent-daemonset-syncs=4 \
+    --profiling=false --v=1
+}
+
+wait_kube_controller_manager() {
+  wait_for kube-controller-manager 60 http_ok "https://127.0.0.1:$KCM_PORT/healthz" -k
+  log "kube-controller-manager healthy on 127.0.0.1:$KCM_PORT"
+}
+
+start_kube_scheduler() {
+  {
+    echo "apiVersion: kubescheduler.config.k8s.io/v1"
+    echo "kind: KubeSchedulerConfiguration"
+    echo "clientConnection:"
+    echo "  kubeconfig: $KDS_CLUSTER_DIR/kubeconfig"
+    echo "  qps: 200"
+    echo "  burst: 400"
+    echo "leaderElection:"
+    echo "  leaderElect: false"
+  } >"$KDS_CLUSTER_DIR/scheduler.yaml"
+  start_proc kube-scheduler "$BIN_DIR/kube-scheduler" --config="$KDS_CLUSTER_DIR/scheduler.yaml" \
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --profiling=false --v=1
+}
+
+wait_kube_scheduler() {
+  wait_for kube-scheduler 60 http_ok "https://127.0.0.1:$SCHED_PORT/healthz" -k
+  log "kube-scheduler healthy on 127.0.0.1:$SCHED_PORT"
+}
+
+# stop_one NAME: SIGTERM to the recorded pid (checked against /proc/PID/exe), SIGKILL after 10 s
+stop_one() {
+  local name=$1 pid i
+  pid=$(pid_of "$name")
+  [[ -n "$pid" ]] || return 0
+  if alive "$name"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do alive "$name" || break; sleep 0.1; done
+    if alive "$name"; then
+      log "$name (pid $pid) did not stop on SIGTERM, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do alive "$name" || break; sleep 0.1; done
+    fi
+  fi
+  rm -f "$KDS_CLUSTER_DIR/pids/$name.pid"
+}
+
+# component NAME → NAME if it is one `stop`/`start`/`restart` accept, else die with the usage
+component() {
+  local c
+  for c in "${COMPONENTS[@]}"; do [[ "$1" == "$c" ]] && { echo "$c"; return 0; }; done
+  die "unknown component ${1:-<none>} (one of: ${COMPONENTS[*]})"
+}
+
+cmd_stop() {
+  local name; name=$(component "${1:-}")
+  load_state || die "no cluster state in $KDS_CLUSTER_DIR (run: $0 up)"
+  if ! alive "$name"; then
+    log "$name is not running"
+    return 0
+  fi
+  local t0; t0=$(date +%s%N)
+  stop_one "$name"
+  log "$name stopped in $((($(date +%s%N) - t0) / 1000000)) ms"
+}
+
+cmd_start() {
+  local name; name=$(component "${1:-}")
+  load_state || die "no cluster state in $KDS_CLUSTER_DIR (run: $0 up)"
+  if alive "$name"; then
+    log "$name is already running (pid $(pid_of "$name"))"
+    return 0
+  fi
+  local t0 fn=${name//-/_}; t0=$(date +%s%N)
+  "start_$fn"
+  "wait_$fn" || die "$name did not become ready (log: $KDS_CLUSTER_DIR/logs/$name.log)"
+  log "$name started in $((($(date +%s%N) - t0) / 1000000)) ms"
+}
+
 cleanup_on_failure() {
   local rc=$?
   if ((rc)); then
@@ -332,6 +456,7 @@ cmd_up() {
     echo "BIN_DIR=$bin"
     echo "SIM_KUBELET_BIN=$(sim_kubelet_bin)"
   } >"$KDS_CLUSTER_DIR/cluster.env"
+  BIN_DIR=$bin
   gen_pki
   local p="$KDS_CLUSTER_DIR/pki"
   # static tokens: token,user,uid,"groups"
@@ -347,61 +472,15 @@ cmd_up() {
   write_kubeconfig "$KDS_CLUSTER_DIR/kubeconfig-operator" kds-operator operator-token
   write_kubeconfig "$KDS_CLUSTER_DIR/kubeconfig-nobody" kds-nobody nobody-token
 
-  # ---- etcd
-  start_proc etcd "$bin/etcd" --name=kds --data-dir="$KDS_CLUSTER_DIR/etcd" \
-    --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-cluster="kds=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync=true \
-    --auto-compaction-retention=1 --quota-backend-bytes=4294967296 --log-level=warn
-  wait_for etcd 30 http_ok "http://127.0.0.1:$ETCD_PORT/health"
-  log "etcd ready on 127.0.0.1:$ETCD_PORT"
-
-  # ---- kube-apiserver
-  start_proc kube-apiserver "$bin/kube-apiserver" \
-    --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
-    --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
-    --cert-dir="$p/auto" --client-ca-file="$p/ca.crt" \
-    --token-auth-file="$p/tokens.csv" \
-    --authorization-mode=RBAC \
-    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file="$p/sa.key" --service-account-signing-key-file="$p/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 \
-    --disable-admission-plugins=ServiceAccount,TaintNodesByCondition \
-    --endpoint-reconciler-type=none \
-    --allow-privileged=true --profiling=false \
-    --max-requests-inflight=1000 --max-mutating-requests-inflight=500 \
-    --v=1
-  wait_for kube-apiserver 120 http_ok "https://127.0.0.1:$API_PORT/readyz" --cacert "$p/ca.crt"
-  log "kube-apiserver ready on https://127.0.0.1:$API_PORT"
-
-  # ---- kube-controller-manager (no node-lifecycle controller: the sim-kubelet owns node health)
-  start_proc kube-controller-manager "$bin/kube-controller-manager" \
-    --kubeconfig="$KDS_CLUSTER_DIR/kubeconfig" \
-    --controllers=daemonset-controller,garbage-collector-controller,namespace-controller,pod-garbage-collector-controller,serviceaccount-controller,disruption-controller,deployment-controller,replicaset-controller \
-    --leader-elect=false --use-service-account-credentials=false \
-    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
-    --kube-api-qps=200 --kube-api-burst=400 --concurrent-daemonset-syncs=4 \
-    --profiling=false --v=1
-
-  # ---- kube-scheduler
-  {
-    echo "apiVersion: kubescheduler.config.k8s.io/v1"
-    echo "kind: KubeSchedulerConfiguration"
-    echo "clientConnection:"
-    echo "  kubeconfig: $KDS_CLUSTER_DIR/kubeconfig"
-    echo "  qps: 200"
-    echo "  burst: 400"
-    echo "leaderElection:"
-    echo "  leaderElect: false"
-  } >"$KDS_CLUSTER_DIR/scheduler.yaml"
-  start_proc kube-scheduler "$bin/kube-scheduler" --config="$KDS_CLUSTER_DIR/scheduler.yaml" \
-    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --profiling=false --v=1
-  wait_for kube-controller-manager 60 http_ok "https://127.0.0.1:$KCM_PORT/healthz" -k
-  log "kube-controller-manager healthy on 127.0.0.1:$KCM_PORT"
-  wait_for kube-scheduler 60 http_ok "https://127.0.0.1:$SCHED_PORT/healthz" -k
-  log "kube-scheduler healthy on 127.0.0.1:$SCHED_PORT"
+  start_etcd
+  wait_etcd
+  start_kube_apiserver
+  wait_kube_apiserver
+  # controller-manager and scheduler start together, then both are waited for
+  start_kube_controller_manager
+  start_kube_scheduler
+  wait_kube_controller_manager
+  wait_kube_scheduler
 
   # ---- RBAC for the non-admin test users (kds-readonly, kds-operator; kds-nobody gets nothing)
   local i
@@ -503,5 +582,8 @@ case "${1:-}" in
   env) cmd_env ;;
   status) cmd_status ;;
   demo) cmd_demo ;;
-  *) die "usage: $0 build|up|down|env|status|demo" ;;
+  stop) cmd_stop "${2:-}" ;;
+  start) cmd_start "${2:-}" ;;
+  restart) cmd_stop "${2:-}" && cmd_start "${2:-}" ;;
+  *) die "usage: $0 build|up|down|env|status|demo|stop NAME|start NAME|restart NAME" ;;
 esac
