@@ -186,6 +186,7 @@ async fn exec_upgrade_request_line_then_forbidden_names_pods_exec() {
                 Some(tokio::io::empty()),
                 tokio::io::sink(),
                 tokio::io::sink(),
+                None,
             )
             .await
     };
@@ -237,6 +238,7 @@ async fn exec_without_stdin_asks_for_no_stdin() {
                 None::<tokio::io::Empty>,
                 tokio::io::sink(),
                 tokio::io::sink(),
+                None,
             )
             .await
     };
@@ -269,4 +271,75 @@ fn exec_status_maps_to_the_exit_code() {
         ExecEnd::Error("container not found (\"x\")".into())
     );
     assert!(matches!(exec_end(None), ExecEnd::Error(_)));
+}
+
+/// The query pairs of an exec upgrade request made with a TTY.
+async fn tty_exec_query(stdin: bool) -> Vec<(String, String)> {
+    let (cluster, mut handle) = setup();
+    let command = vec!["sh".to_owned()];
+    let sizes: kubectl_ds::cluster::pods::TerminalSizes =
+        Box::pin(futures::stream::iter([(80u16, 24u16)]));
+    let call = async {
+        cluster
+            .exec(
+                "ns",
+                "agent-1",
+                "main",
+                &command,
+                stdin.then(tokio::io::empty),
+                tokio::io::sink(),
+                tokio::io::sink(),
+                Some(sizes),
+            )
+            .await
+    };
+    let script = answer(
+        &mut handle,
+        403,
+        "application/json",
+        status(403, "Forbidden", "no"),
+    );
+    let (r, (path, query, headers)) = run(call, script).await;
+    assert_eq!(path, "/api/v1/namespaces/ns/pods/agent-1/exec");
+    assert_eq!(headers.get("upgrade").unwrap(), "websocket");
+    assert!(r.is_err());
+    query
+}
+
+#[tokio::test]
+async fn exec_with_a_tty_asks_for_tty_and_no_stderr() {
+    let query = tty_exec_query(false).await;
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    // A TTY merges stderr into stdout: the API refuses tty with stderr, kubectl sends none.
+    assert_eq!(
+        pairs,
+        [
+            ("stdout", "true"),
+            ("tty", "true"),
+            ("container", "main"),
+            ("command", "sh"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn exec_interactive_with_a_tty_asks_for_stdin_and_tty() {
+    let query = tty_exec_query(true).await;
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("stdin", "true"),
+            ("stdout", "true"),
+            ("tty", "true"),
+            ("container", "main"),
+            ("command", "sh"),
+        ]
+    );
 }

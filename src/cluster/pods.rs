@@ -24,6 +24,10 @@ pub struct LogOptions {
     pub timestamps: bool,
 }
 
+/// Terminal sizes (width, height) for an exec session with a TTY: the first is sent at the
+/// start, each later one as the terminal changes.
+pub type TerminalSizes = futures::stream::LocalBoxStream<'static, (u16, u16)>;
+
 /// How a command run with [`Cluster::exec`] ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecEnd {
@@ -133,6 +137,10 @@ impl Cluster {
     /// Runs `command` in the pod's container over a WebSocket (`pods/{name}/exec`), copying the
     /// streams through `stdin` (when given), `stdout` and `stderr`; returns how it ended.
     ///
+    /// With `tty` the API allocates a terminal (`tty=true`): it merges stderr into stdout, so
+    /// no stderr stream is asked for (kubectl does the same) and `stderr` stays unused; the sizes
+    /// go over the resize channel.
+    ///
     /// # Errors
     /// A refused request (403 names `pods/exec`), a failed upgrade, transport failures.
     #[allow(clippy::too_many_arguments)]
@@ -145,6 +153,7 @@ impl Cluster {
         stdin: Option<R>,
         mut stdout: O,
         mut stderr: E,
+        tty: Option<TerminalSizes>,
     ) -> anyhow::Result<ExecEnd>
     where
         R: tokio::io::AsyncRead + Unpin + Send + 'static,
@@ -160,7 +169,8 @@ impl Cluster {
             .container(container)
             .stdin(stdin.is_some())
             .stdout(true)
-            .stderr(true);
+            .stderr(tty.is_none())
+            .tty(tty.is_some());
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if self.verbose {
@@ -198,7 +208,24 @@ impl Cluster {
             }
             tokio::io::AsyncWriteExt::flush(&mut stderr).await
         };
-        let (o, e) = tokio::join!(copy_out, copy_err);
+        let size_sender = attached.terminal_size();
+        let resize = async {
+            if let (Some(mut sizes), Some(mut sender)) = (tty, size_sender) {
+                use futures::SinkExt;
+                while let Some((width, height)) = sizes.next().await {
+                    let size = kube::api::TerminalSize { width, height };
+                    if sender.send(size).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            // Sizes are a side channel: the session ends with its output streams.
+            std::future::pending::<std::convert::Infallible>().await
+        };
+        let (o, e) = tokio::select! {
+            done = async { tokio::join!(copy_out, copy_err) } => done,
+            never = resize => match never {},
+        };
         o?;
         e?;
         let end = match status {

@@ -1,5 +1,8 @@
 //! `exec`: a command in the DaemonSet's pod on a node, over the API's WebSocket exec; the
-//! command's exit code becomes ours. Non-TTY only: `-i` passes stdin, `-t` is refused.
+//! command's exit code becomes ours. `-i` passes stdin; `-i -t` on a terminal asks for a TTY
+//! and puts our terminal in raw mode (kubectl's rules, see [`tty`]).
+
+mod tty;
 
 use std::io::{Read, Write};
 use std::pin::Pin;
@@ -16,8 +19,18 @@ use crate::cli::ExecArgs;
 use crate::cluster::pods::ExecEnd;
 use crate::context::{Context, Source};
 
-/// A blocking `Write` seen as a tokio `AsyncWrite` (a CLI's stdout and stderr may block).
-struct Blocking<W>(W);
+/// A blocking `Write` seen as a tokio `AsyncWrite` (a CLI's stdout and stderr may block);
+/// `immediate` flushes every write, for a terminal session where each keystroke's echo counts.
+struct Blocking<W> {
+    inner: W,
+    immediate: bool,
+}
+
+impl<W> Blocking<W> {
+    fn new(inner: W, immediate: bool) -> Self {
+        Blocking { inner, immediate }
+    }
+}
 
 impl<W: Write + Unpin> tokio::io::AsyncWrite for Blocking<W> {
     fn poll_write(
@@ -25,14 +38,19 @@ impl<W: Write + Unpin> tokio::io::AsyncWrite for Blocking<W> {
         _: &mut std::task::Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Poll::Ready(self.get_mut().0.write(buf))
+        let this = self.get_mut();
+        let written = this.inner.write(buf);
+        if this.immediate && written.is_ok() {
+            this.inner.flush()?;
+        }
+        Poll::Ready(written)
     }
 
     fn poll_flush(
         self: Pin<&mut Self>,
         _: &mut std::task::Context<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Poll::Ready(self.get_mut().0.flush())
+        Poll::Ready(self.get_mut().inner.flush())
     }
 
     fn poll_shutdown(
@@ -83,11 +101,6 @@ pub async fn run(ctx: &Context, args: &ExecArgs, out: &mut dyn Write) -> anyhow:
             "exec needs a live cluster: a saved snapshot (--from-file) has no running containers",
         ));
     }
-    if args.tty {
-        return Err(usage(
-            "exec: -t (TTY mode) is not supported yet; use -i without -t, or kubectl exec -it on the pod that `kubectl ds pod --node NODE -o name` prints",
-        ));
-    }
     let Loaded {
         snapshot,
         namespace,
@@ -105,18 +118,53 @@ pub async fn run(ctx: &Context, args: &ExecArgs, out: &mut dyn Write) -> anyhow:
         return Ok(Outcome::No);
     };
     let container = container_for(&cluster, pod, args.container.as_deref()).await?;
+    let mode = tty::decide(args.stdin, args.tty, tty::stdin_is_terminal());
+    if mode == tty::Tty::Unusable {
+        eprintln!("{}", tty::UNUSABLE);
+    }
+    let raw = mode == tty::Tty::Raw;
+    // In raw mode Ctrl-C, Ctrl-Z and Ctrl-\ are bytes for the remote process, not signals; what
+    // still arrives as a signal (kill, a closed terminal) must end the session with the terminal
+    // restored, so the handlers go in before raw mode does.
+    let mut terminations = if raw {
+        Some(tty::Terminations::install()?)
+    } else {
+        None
+    };
+    let sizes = if raw { Some(tty::sizes()?) } else { None };
     let stdin = args.stdin.then(stdin_pipe);
-    let end = cluster
-        .exec(
-            &pod.metadata.namespace,
-            &pod.metadata.name,
-            &container,
-            &args.command,
-            stdin,
-            Blocking(&mut *out),
-            Blocking(std::io::stderr()),
+    let guard = if raw {
+        Some(
+            tty::RawMode::enter()
+                .map_err(|e| anyhow::anyhow!("cannot put the terminal in raw mode for -t: {e}"))?,
         )
-        .await?;
+    } else {
+        None
+    };
+    let session = cluster.exec(
+        &pod.metadata.namespace,
+        &pod.metadata.name,
+        &container,
+        &args.command,
+        stdin,
+        Blocking::new(&mut *out, raw),
+        Blocking::new(std::io::stderr(), false),
+        sizes,
+    );
+    let end = match terminations.as_mut() {
+        Some(signals) => tokio::select! {
+            end = session => end,
+            signal = signals.recv() => {
+                drop(guard);
+                out.flush()?;
+                // The shell's convention for "ended by signal N".
+                return Ok(Outcome::Exited(u8::try_from(128 + signal).unwrap_or(1)));
+            }
+        },
+        None => session.await,
+    };
+    drop(guard);
+    let end = end?;
     out.flush()?;
     match end {
         ExecEnd::Exited(0) => Ok(Outcome::Success),
