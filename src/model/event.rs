@@ -37,6 +37,21 @@ pub struct Event {
     pub event_time: Option<Timestamp>,
     /// Series of repeats.
     pub series: Option<EventSeries>,
+    /// Who wrote it (v1; `deprecatedSource` in events.k8s.io/v1).
+    #[serde(alias = "deprecatedSource", deserialize_with = "null_default")]
+    pub source: EventSource,
+    /// The controller that wrote it (`reportingController` in events.k8s.io/v1).
+    #[serde(alias = "reportingController", deserialize_with = "null_default")]
+    pub reporting_component: String,
+}
+
+/// The writer of a v1 event; only the component is shown.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct EventSource {
+    /// `kubelet`, `daemonset-controller`, `default-scheduler`, …
+    #[serde(deserialize_with = "null_default")]
+    pub component: String,
 }
 
 /// The object an event refers to.
@@ -79,6 +94,15 @@ impl Event {
             .or(self.metadata.creation_timestamp)
     }
 
+    /// kubectl describe's `From`: the source component, else the reporting controller.
+    pub fn from(&self) -> &str {
+        if self.source.component.is_empty() {
+            &self.reporting_component
+        } else {
+            &self.source.component
+        }
+    }
+
     /// How many times it happened.
     pub fn occurrences(&self) -> i64 {
         self.series
@@ -87,5 +111,33 @@ impl Event {
             .or(self.count)
             .unwrap_or(1)
             .max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(json: &str) -> Event {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn from_is_the_source_component_then_the_reporting_controller() {
+        // core/v1, as the kubelet and the controllers write it.
+        let v1 = event(
+            r#"{"source": {"component": "kubelet", "host": "n1"}, "reportingComponent": "kubelet-x"}"#,
+        );
+        assert_eq!(v1.from(), "kubelet");
+        // core/v1 written through events.k8s.io: no source, kubectl falls back.
+        let new_writer = event(r#"{"source": {}, "reportingComponent": "default-scheduler"}"#);
+        assert_eq!(new_writer.from(), "default-scheduler");
+        // events.k8s.io/v1 itself.
+        let events_k8s_io = event(r#"{"reportingController": "daemonset-controller"}"#);
+        assert_eq!(events_k8s_io.from(), "daemonset-controller");
+        let deprecated =
+            event(r#"{"deprecatedSource": {"component": "kubelet"}, "reportingController": "x"}"#);
+        assert_eq!(deprecated.from(), "kubelet");
+        assert_eq!(event(r#"{"source": null}"#).from(), "");
     }
 }

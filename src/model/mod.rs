@@ -19,7 +19,7 @@ pub use daemonset::{
     DaemonSet, DaemonSetSpec, DaemonSetStatus, IntOrString, LabelSelector,
     LabelSelectorRequirement, RollingUpdate, UpdateStrategy,
 };
-pub use event::{Event, EventSeries, InvolvedObject};
+pub use event::{Event, EventSeries, EventSource, InvolvedObject};
 pub use meta::{ObjectMeta, OwnerReference};
 pub use node::{Node, NodeCondition, NodeSpec, NodeStatus, Taint};
 pub use pod::{

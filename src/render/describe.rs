@@ -125,7 +125,7 @@ fn age(now: Timestamp, t: Option<Timestamp>) -> String {
     )
 }
 
-/// kubectl's Events table: Type, Reason, Age (`5m (x3 over 1h)`), Message; newest last.
+/// kubectl's Events table: Type, Reason, Age (`5m (x3 over 1h)`), From, Message; newest last.
 fn write_events<W: Write + ?Sized>(
     out: &mut W,
     events: &[&Event],
@@ -135,7 +135,7 @@ fn write_events<W: Write + ?Sized>(
         return writeln!(out, "Events:  <none>");
     }
     writeln!(out, "Events:")?;
-    let mut table = Table::new(&["type", "reason", "age", "message"]);
+    let mut table = Table::new(&["type", "reason", "age", "from", "message"]);
     for e in events {
         let mut when = age(now, e.last_seen());
         let n = e.occurrences();
@@ -150,6 +150,7 @@ fn write_events<W: Write + ?Sized>(
             e.type_.clone(),
             e.reason.clone(),
             when,
+            e.from().to_owned(),
             e.message.trim().replace('\n', " "),
         ]);
     }
