@@ -7,6 +7,7 @@ pub mod health;
 pub mod inventory;
 pub mod labels;
 pub mod node_affinity;
+pub mod overview;
 pub mod pods;
 pub mod replace;
 pub mod resources;

@@ -348,6 +348,21 @@ impl Cluster {
             .await?)
     }
 
+    /// DaemonSets of one namespace or of all (`None`) whose labels match `label_selector`
+    /// (filtered by the API server).
+    ///
+    /// # Errors
+    /// See [`ClusterError`].
+    pub async fn list_daemon_sets_selected(
+        &self,
+        ns: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> anyhow::Result<Vec<DaemonSet>> {
+        let op = Op::new("list", "daemonsets", ns);
+        let path = collection(APPS, ns, "daemonsets")?;
+        Ok(self.list(op, &path, label_selector, None).await?)
+    }
+
     /// The node `name`, or `None` when it does not exist.
     ///
     /// # Errors
