@@ -232,3 +232,53 @@ async fn why_missing_node_is_six_requests_plus_pages() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn list_is_four_requests_plus_pages_whatever_the_size() {
+    use kubectl_ds::commands::list::fetch;
+    let pages = |n: usize| n.div_ceil(500).max(1);
+    for nodes in [3, 1200] {
+        // One namespace: DaemonSets, nodes, the namespace's pods, its revisions.
+        let (cluster, log) = serve(world(nodes, 0));
+        let snap = fetch(&cluster, Some("ns"), None).await.unwrap();
+        assert_eq!(snap.daemon_sets.len(), 1);
+        assert_eq!(snap.nodes.len(), nodes);
+        assert_eq!(
+            snap.pods.len(),
+            4 * nodes,
+            "one list of every pod, not one per DaemonSet"
+        );
+        assert_eq!(first_pages(&log), 4, "{:?}", log.lock().unwrap());
+        assert_eq!(
+            cluster.request_count(),
+            1 + pages(nodes) + pages(4 * nodes) + 1
+        );
+        // -A with a selector: the same four, cluster-wide, the selector sent to the server.
+        let (cluster, log) = serve(world(nodes, 0));
+        fetch(&cluster, None, Some("app=agent")).await.unwrap();
+        let seen = log.lock().unwrap().clone();
+        let firsts: Vec<&str> = seen
+            .iter()
+            .filter(|(_, q)| !q.contains("continue="))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        assert_eq!(
+            firsts,
+            [
+                "/apis/apps/v1/daemonsets",
+                "/api/v1/nodes",
+                "/api/v1/pods",
+                "/apis/apps/v1/controllerrevisions"
+            ]
+        );
+        assert!(
+            seen[0].1.contains("labelSelector=app%3Dagent"),
+            "{:?}",
+            seen[0]
+        );
+        assert_eq!(
+            cluster.request_count(),
+            1 + pages(nodes) + pages(4 * nodes) + 1
+        );
+    }
+}
