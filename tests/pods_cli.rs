@@ -132,10 +132,105 @@ fn describe_node_without_pod() {
 
 #[test]
 fn logs_and_exec_need_a_live_cluster() {
+    // A saved file has no logs; only a cluster-info dump directory has (see `dump` below).
     let (code, _, err) = ds(&["logs", "node-monitor", "--node", "minikube"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("live cluster"), "{err}");
+    assert!(
+        err.contains("live cluster or the directory of a `kubectl cluster-info dump"),
+        "{err}"
+    );
     let (code, _, err) = ds(&["exec", "node-monitor", "--node", "minikube", "--", "true"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("live cluster"), "{err}");
+}
+
+/// `logs` on the `kubectl cluster-info dump` directory of tests/fixtures/logs-dump.
+fn dump(args: &[&str]) -> (i32, String, String) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-dump");
+    let mut cmd = kds();
+    cmd.args(["logs", "node-exporter", "-n", "monitoring", "-f"])
+        .arg(dir)
+        .args(args);
+    run(&mut cmd)
+}
+
+#[test]
+fn dump_logs_of_the_default_container_as_written() {
+    let (code, out, err) = dump(&["--node", "n1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err,
+        "Defaulted container \"exporter\" out of: exporter, reloader\n"
+    );
+    // The section only: no START/END lines, no other container, the missing last newline kept.
+    assert_eq!(
+        out,
+        "level=info msg=\"Starting node_exporter\" version=1.9.1\n\
+         level=info msg=\"Enabled collectors\" count=41\n\
+         level=info msg=\"Listening on\" address=[::]:9100\n\
+         level=warn msg=\"hwmon: no sensors\""
+    );
+}
+
+#[test]
+fn dump_logs_of_an_init_container_with_tail() {
+    let (code, out, err) = dump(&["--node", "n1", "-c", "setup"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "setup: sysfs mounted read-only\n", "")
+    );
+    let (code, out, _) = dump(&["--node", "n2", "-c", "exporter", "--tail", "1"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "level=info msg=\"Listening on\" address=[::]:9100\n")
+    );
+}
+
+#[test]
+fn dump_logs_on_several_nodes_are_prefixed_and_a_failed_fetch_is_reported() {
+    let (code, out, err) = dump(&["--all-nodes", "-c", "reloader"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "[node/n1 pod/node-exporter-7xk2p/reloader] watching /etc/node-exporter\n"
+    );
+    assert_eq!(
+        err,
+        "error: node n2: the dump has no logs of container reloader of pod monitoring/node-exporter-q9m4d: \
+         kubectl cluster-info dump wrote \"Request log error: the server rejected our request for an unknown reason (get pods node-exporter-q9m4d)\"\n\
+         error: 1 of 2 pod logs failed (see above)\n"
+    );
+    let (code, out, _) = dump(&["--node", "n1", "--node", "n2", "--tail", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "[node/n1 pod/node-exporter-7xk2p/exporter] level=warn msg=\"hwmon: no sensors\"\n\
+         [node/n2 pod/node-exporter-q9m4d/exporter] level=info msg=\"Listening on\" address=[::]:9100\n"
+    );
+}
+
+#[test]
+fn dump_logs_refuse_what_a_dump_cannot_answer() {
+    for (flag, why) in [
+        ("--follow", "a dump does not grow"),
+        (
+            "--previous",
+            "a dump holds only the current containers' logs",
+        ),
+        ("--timestamps", "a dump's logs have no timestamps"),
+    ] {
+        let (code, out, err) = dump(&["--node", "n1", flag]);
+        assert_eq!((code, out.as_str()), (2, ""), "{flag}: {err}");
+        assert_eq!(
+            err,
+            format!("error: {flag} needs a live cluster: {why} (--from-file)\n")
+        );
+    }
+    // A node without a pod: the verdict, exit 3, as live.
+    let (code, _, err) = dump(&["--node", "n3"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.starts_with("no pod of daemonset monitoring/node-exporter on node n3: Excluded"),
+        "{err}"
+    );
 }

@@ -1,5 +1,8 @@
 //! `logs`: the logs of the DaemonSet's pod on a node, streamed through the API
 //! (`pods/{name}/log`); with several nodes, each line prefixed as `kubectl logs --prefix` does.
+//! With `--from-file DIR`, read from a `kubectl cluster-info dump` directory instead ([`dump`]).
+
+mod dump;
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -18,6 +21,7 @@ use crate::cluster::Cluster;
 use crate::cluster::pods::LogOptions;
 use crate::context::{Context, Source};
 use crate::model::{Node, Pod};
+use std::path::PathBuf;
 
 /// One log stream to read.
 struct Target<'a> {
@@ -52,10 +56,8 @@ pub(crate) async fn container_for(
 /// # Errors
 /// Usage errors, unknown DaemonSet or node, API failures.
 pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    if matches!(ctx.source, Source::Files(_)) {
-        return Err(usage(
-            "logs needs a live cluster: a saved snapshot (--from-file) has no container logs",
-        ));
+    if let Source::Files(paths) = &ctx.source {
+        check_offline(args, paths)?;
     }
     let selector = args
         .selector
@@ -71,9 +73,6 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
         namespace,
         cluster,
     } = load(ctx, &args.daemonset).await?;
-    let Some(cluster) = cluster else {
-        anyhow::bail!("internal error: no cluster");
-    };
     let ds = super::find_daemon_set(&snapshot, namespace.as_deref(), &args.daemonset)?;
     let inv = Inventory::new(&snapshot);
     let state = DaemonSetState::new(&inv, ds);
@@ -117,6 +116,12 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
         }
         anyhow::bail!("no pod of daemonset {} on the selected nodes", ds.key());
     }
+    if let Source::Files(paths) = &ctx.source {
+        return from_dump(paths, &targets, args, many, missing, out);
+    }
+    let Some(cluster) = cluster else {
+        anyhow::bail!("internal error: no cluster");
+    };
     if args.follow && targets.len() > args.max_log_requests {
         return Err(usage(format!(
             "you are attempting to follow {} log streams, but the maximum is {}; use --max-log-requests to raise it",
@@ -216,6 +221,108 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
             "{failed} of {} log streams failed (see above)",
             targets.len()
         );
+    }
+    Ok(if missing > 0 {
+        Outcome::No
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Offline logs need a dump directory, and refuse the flags a dump cannot honour: it holds the
+/// current logs once, without timestamps.
+fn check_offline(args: &LogsArgs, paths: &[PathBuf]) -> anyhow::Result<()> {
+    if !paths.iter().any(|p| p.is_dir()) {
+        return Err(usage(
+            "logs needs a live cluster or the directory of a `kubectl cluster-info dump --output-directory DIR` (--from-file DIR): a saved file has no container logs",
+        ));
+    }
+    let refused = [
+        (args.follow, "--follow", "a dump does not grow"),
+        (
+            args.previous,
+            "--previous",
+            "a dump holds only the current containers' logs",
+        ),
+        (
+            args.since.is_some(),
+            "--since",
+            "a dump's logs have no timestamps",
+        ),
+        (
+            args.timestamps,
+            "--timestamps",
+            "a dump's logs have no timestamps",
+        ),
+    ];
+    match refused.iter().find(|(given, _, _)| *given) {
+        Some((_, flag, why)) => Err(usage(format!(
+            "{flag} needs a live cluster: {why} (--from-file)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `logs --from-file DIR`: each target's container section of `DIR/NS/POD/logs.txt`, `--tail`
+/// applied here, prefixed as live when there are several nodes.
+fn from_dump(
+    paths: &[PathBuf],
+    targets: &[Target],
+    args: &LogsArgs,
+    many: bool,
+    missing: usize,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let mut failed = 0;
+    for target in targets {
+        let pod = target.pod;
+        let (ns, name) = (&pod.metadata.namespace, &pod.metadata.name);
+        let result = (|| -> anyhow::Result<()> {
+            let container = match args.container.as_deref() {
+                Some(c) => {
+                    check_container(&pod.spec, name, c).map_err(anyhow::Error::msg)?;
+                    c.to_owned()
+                }
+                None => {
+                    // Bulk pods keep no annotations: the default-container annotation is not
+                    // known offline, so the default is the first container.
+                    let chosen = default_container(&pod.spec, &Default::default())
+                        .ok_or_else(|| anyhow::anyhow!("pod {name} has no containers"))?;
+                    if let Some(note) = &chosen.note {
+                        eprintln!("{note}");
+                    }
+                    chosen.name
+                }
+            };
+            let text = dump::read(&dump::log_file(paths, ns, name)?)?;
+            let logs = dump::tail(
+                dump::container_logs(&text, ns, name, &container)?,
+                args.tail,
+            );
+            if !many {
+                return Ok(out.write_all(logs.as_bytes())?);
+            }
+            let prefix = format!("[node/{} pod/{name}/{container}] ", target.node);
+            for line in logs.split_inclusive('\n') {
+                out.write_all(prefix.as_bytes())?;
+                out.write_all(line.as_bytes())?;
+                if !line.ends_with('\n') {
+                    out.write_all(b"\n")?;
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            if !many || crate::is_broken_pipe(&e) {
+                return Err(e);
+            }
+            eprintln!("error: node {}: {e:#}", target.node);
+            failed += 1;
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} pod logs failed (see above)", targets.len());
     }
     Ok(if missing > 0 {
         Outcome::No
