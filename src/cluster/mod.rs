@@ -6,6 +6,7 @@
 //! timeout, retries reads on 429/5xx, and turns failures into one clear [`ClusterError`] line.
 
 mod error;
+mod outage;
 pub mod pods;
 mod replace;
 mod selector;
@@ -21,6 +22,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 pub use error::{ClusterError, format_duration};
+pub use outage::OUTAGE_BUDGET;
 pub use selector::{field_selector_for_node, label_selector_string};
 
 use crate::model::{ControllerRevision, DaemonSet, Event, Node, Pod};
@@ -75,6 +77,7 @@ pub struct Cluster {
     request_timeout: Option<Duration>,
     retry: RetryPolicy,
     requests: AtomicUsize,
+    outage: outage::Outage,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -294,6 +297,7 @@ impl Cluster {
             request_timeout: None,
             retry: RetryPolicy::default(),
             requests: AtomicUsize::new(0),
+            outage: outage::Outage::new(OUTAGE_BUDGET),
         }
     }
 
@@ -648,7 +652,8 @@ impl Cluster {
     }
 
     /// Sends a request; reads answered 429 or 5xx are tried again (with backoff, honouring
-    /// `Retry-After` up to the cap). Returns the body of a 2xx answer.
+    /// `Retry-After` up to the cap), and so are reads that lose a server that answered before
+    /// (see [`outage`]). Returns the body of a 2xx answer.
     async fn execute(&self, op: &Op, req: http::Request<Vec<u8>>) -> Result<Vec<u8>, ClusterError> {
         let attempts = if op.is_read() {
             self.retry.attempts.max(1)
@@ -657,8 +662,20 @@ impl Cluster {
         };
         let mut backoff = self.retry.initial_backoff;
         let mut attempt = 1;
+        let mut lost = 0;
         loop {
-            let (status, retry_after, body) = self.send_once(copy_request(&req)).await?;
+            let (status, retry_after, body) = match self.send_once(copy_request(&req)).await {
+                Ok(answer) => answer,
+                Err(e) if op.is_read() => {
+                    lost += 1;
+                    let Some(wait) = self.outage.retry_after(&e, lost) else {
+                        return Err(self.outage.gave_up(e));
+                    };
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             if (200..300).contains(&status) {
                 return Ok(body);
             }
@@ -698,6 +715,7 @@ impl Cluster {
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
             let body = res.into_body().collect_bytes().await?;
+            self.outage.answered();
             Ok::<_, kube::Error>((status, retry_after, Vec::from(body)))
         };
         let result = match self.request_timeout {
