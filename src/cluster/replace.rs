@@ -1,5 +1,6 @@
 //! Reads `replace` needs beyond the common ones: a DaemonSet's pods on given nodes (or not yet
-//! bound), and the events of one object.
+//! bound), one pod (to learn whether a delete that got no answer happened), and the events of
+//! one object.
 
 use super::error::Op;
 use super::{CORE, Cluster, collection, field_selector_for_node, label_selector_string};
@@ -27,6 +28,17 @@ impl Cluster {
         let path = collection(CORE, Some(ns), "pods")?;
         Ok(self
             .list(op, &path, Some(&labels), fields.as_deref())
+            .await?)
+    }
+
+    /// The pod `ns/name`, or `None` when it does not exist.
+    ///
+    /// # Errors
+    /// See [`super::ClusterError`].
+    pub async fn get_pod(&self, ns: &str, name: &str) -> anyhow::Result<Option<Pod>> {
+        let op = Op::new("get", "pods", Some(ns)).named(name);
+        Ok(self
+            .get(op, &collection(CORE, Some(ns), "pods")?, name)
             .await?)
     }
 

@@ -2,7 +2,9 @@
 //!
 //! A watch the server closes (its `timeoutSeconds`) or the network drops is resumed from the
 //! last resourceVersion seen (events and bookmarks advance it); `410 Gone` (the version was
-//! compacted away) relists and reports the whole collection again. Every list page and every
+//! compacted away) relists and reports the whole collection again. A server that stops answering
+//! (a restart) is waited for within the cluster's outage budget, with backoff, and stderr says so
+//! (see `outage`); other failures to reopen are tried a few times. Every list page and every
 //! watch request is counted and, under `-v`, logged like any other request.
 
 use std::time::{Duration, Instant};
@@ -19,7 +21,8 @@ use crate::model::{DaemonSet, Pod};
 
 /// How long the server keeps one watch request open before we resume it.
 const WATCH_SECONDS: u32 = 290;
-/// Consecutive failures to open a watch before giving up.
+/// Consecutive failures to open a watch before giving up (a lost server is waited for instead,
+/// within the outage budget).
 const MAX_OPEN_FAILURES: u32 = 6;
 /// The wait after a dropped watch before it is reopened.
 const RESUME_DELAY: Duration = Duration::from_millis(500);
@@ -165,10 +168,17 @@ impl<T: Watched> Watch<'_, T> {
                     Err(OpenError::Fatal(e)) => return Err(e.into()),
                     Err(OpenError::Transient(e)) => {
                         self.failures += 1;
-                        if self.failures >= MAX_OPEN_FAILURES {
+                        let lost = matches!(e, ClusterError::Unreachable { .. });
+                        let wait = if lost {
+                            match self.cluster.outage.retry_after(&e, self.failures) {
+                                Some(wait) => wait,
+                                None => return Err(self.cluster.outage.gave_up(e).into()),
+                            }
+                        } else if self.failures >= MAX_OPEN_FAILURES {
                             return Err(e.into());
-                        }
-                        let wait = Duration::from_millis(250) * 2u32.pow(self.failures.min(5));
+                        } else {
+                            Duration::from_millis(250) * 2u32.pow(self.failures.min(5))
+                        };
                         self.log(&format!(
                             "cannot open the watch ({e}); retrying in {}",
                             error::format_duration(wait)
@@ -309,6 +319,9 @@ impl<T: Watched> Watch<'_, T> {
             None => opening.await,
         };
         let ms = start.elapsed().as_millis();
+        if matches!(&result, Ok(_) | Err(kube::Error::Api(_))) {
+            self.cluster.outage.answered();
+        }
         match result {
             Ok(stream) => {
                 self.log(&format!("GET {url} 200 {ms}ms (watch)"));

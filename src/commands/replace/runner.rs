@@ -316,6 +316,16 @@ async fn server_dry_run(
     report.finish(status.0, status.1, Timestamp::now());
 }
 
+/// No answer, or one that does not say whether the write happened: lost connection, timeout,
+/// 5xx.
+fn maybe_done(e: &anyhow::Error) -> bool {
+    match e.downcast_ref::<ClusterError>() {
+        Some(ClusterError::Unreachable { .. } | ClusterError::Timeout { .. }) => true,
+        Some(ClusterError::Api { code, .. }) => *code >= 500,
+        _ => false,
+    }
+}
+
 /// 409 (uid precondition failed) or 404 (already gone).
 fn is_gone_or_changed(e: &anyhow::Error) -> bool {
     matches!(
@@ -576,11 +586,7 @@ impl Run<'_, '_> {
                 }
                 continue;
             }
-            let result = self
-                .cluster
-                .delete_pod(self.ns, &t.pod, Some(&t.uid), self.opts.grace_period, false)
-                .await;
-            match result {
+            match self.delete_checked(&t).await {
                 Ok(()) => {
                     let deleted_at = Timestamp::now();
                     if let Some(e) = self.report.node_mut(&t.node) {
@@ -640,6 +646,32 @@ impl Run<'_, '_> {
         (in_flight, None)
     }
 
+    /// Deletes the target's pod (uid precondition). A delete that got no answer (the connection
+    /// was lost, a timeout, a 5xx) may have happened: the pod is looked up by uid (a read, which
+    /// rides out an API server restart) and the delete is sent again only if the pod is still
+    /// there and not terminating — never blindly, so no node loses two pods.
+    async fn delete_checked(&self, t: &Target) -> anyhow::Result<()> {
+        let delete = || {
+            self.cluster
+                .delete_pod(self.ns, &t.pod, Some(&t.uid), self.opts.grace_period, false)
+        };
+        let first = delete().await;
+        let Err(e) = first else {
+            return Ok(());
+        };
+        if !maybe_done(&e) {
+            return Err(e);
+        }
+        match self.cluster.get_pod(self.ns, &t.pod).await {
+            // Gone, or marked for deletion: the delete went through.
+            Ok(None) => Ok(()),
+            Ok(Some(p)) if p.metadata.uid != t.uid || p.is_terminating() => Ok(()),
+            // Still there: it did not; once more, with the same uid precondition.
+            Ok(Some(_)) => delete().await,
+            Err(_) => Err(e),
+        }
+    }
+
     /// Nodes of `in_flight` whose entry has `outcome`.
     fn count(&self, in_flight: &[InFlight], outcome: NodeOutcome) -> usize {
         in_flight
@@ -681,6 +713,21 @@ impl Run<'_, '_> {
                 .find(|e| e.name == f.target.node && e.outcome == NodeOutcome::Failed)
         });
         if let Some(entry) = failed {
+            if entry.new_pod.is_none()
+                && entry
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("no replacement pod"))
+            {
+                return Some((
+                    RunStatus::Failed,
+                    format!(
+                        "stopped: node {} got no replacement pod within --timeout {} (is kube-controller-manager running?); no further batch was started",
+                        entry.name,
+                        crate::cluster::format_duration(self.opts.timeout)
+                    ),
+                ));
+            }
             let why = match (&entry.message, entry.reasons.first()) {
                 (Some(m), _) if m.starts_with("not Ready within") => format!(
                     "not Ready within --timeout {}",
@@ -912,10 +959,18 @@ impl Run<'_, '_> {
                             .map(|u| (*u).to_owned());
                         if f.since.elapsed() >= self.opts.timeout {
                             f.resolved = true;
-                            let text = format!(
-                                "not Ready within --timeout {} (last state {code}: {message})",
-                                crate::cluster::format_duration(self.opts.timeout)
-                            );
+                            let timeout = crate::cluster::format_duration(self.opts.timeout);
+                            let text = if pod.is_none() && code == "NotYetObserved" {
+                                // Nothing was created and nothing reported: the controller is
+                                // the suspect, not the pod.
+                                format!(
+                                    "no replacement pod appeared within --timeout {timeout}: the DaemonSet controller did not create one; check that kube-controller-manager runs and its log (last state {code}: {message})"
+                                )
+                            } else {
+                                format!(
+                                    "not Ready within --timeout {timeout} (last state {code}: {message})"
+                                )
+                            };
                             entry.outcome = NodeOutcome::Failed;
                             entry.new_pod = pod.clone();
                             entry.seconds = Some(seconds);
