@@ -93,9 +93,9 @@ pub fn write_table<W: Write + ?Sized>(
     }
     columns.extend([
         Column::new("NAME", None, items, |s| s.name.clone()),
-        Column::new("DESIRED", None, items, num(|s| s.desired)),
+        Column::new("DESIRED", Some(8), items, num(|s| s.desired)),
         Column::new("CURRENT", Some(4), items, num(|s| s.current)),
-        Column::new("READY", None, items, num(|s| s.ready)),
+        Column::new("READY", Some(7), items, num(|s| s.ready)),
         Column::new("UP-TO-DATE", Some(5), items, num(|s| s.up_to_date)),
         Column::new("AVAILABLE", Some(6), items, num(|s| s.available)),
         Column::new("NODE SELECTOR", Some(0), items, |s| {
@@ -137,8 +137,9 @@ pub fn write_table<W: Write + ?Sized>(
 }
 
 /// Leaves out droppable columns, lowest rank first, until the table fits `width`: NODE
-/// SELECTOR, STRATEGY, MISSCHEDULED, AGE, CURRENT, UP-TO-DATE, AVAILABLE. What is left (NAME,
-/// DESIRED, READY, PROBLEMS) still answers "which DaemonSet is short of pods, and where".
+/// SELECTOR, STRATEGY, MISSCHEDULED, AGE, CURRENT, UP-TO-DATE, AVAILABLE, READY, DESIRED. What
+/// is always left (NAMESPACE, NAME, PROBLEMS) still answers "which DaemonSet lacks a healthy
+/// pod on how many nodes"; the controller's counts go before it because PROBLEMS says more.
 fn drop_to_fit(columns: &mut Vec<Column>, width: usize, headers: bool) {
     loop {
         let total: usize = columns.iter().map(|c| c.width(headers)).sum::<usize>()
@@ -283,7 +284,7 @@ mod tests {
             "NAMESPACE     NAME          DESIRED   READY   PROBLEMS"
         );
         assert!(text.contains("3 (1 Missing, 2 Failing)"), "{text}");
-        // When even that does not fit, the end of the line is cut, never the name.
+        // A longer name: READY and DESIRED go too, PROBLEMS stays whole.
         let long = "calico-node-with-a-rather-long-name";
         let text = render(
             &list(vec![item(long, &problems)]),
@@ -293,10 +294,30 @@ mod tests {
                 ..PIPE
             },
         );
+        assert_eq!(
+            text,
+            format!(
+                "NAMESPACE     NAME{}PROBLEMS\nkube-system   {long}   3 (1 Missing, 2 Failing)\n",
+                " ".repeat(long.len() - 1)
+            )
+        );
+        // Longer still: the end of the line is cut, never the name.
+        let longer = "calico-node-with-a-name-so-long-that-nothing-else-fits";
+        let text = render(
+            &list(vec![item(longer, &problems)]),
+            View {
+                width: Some(80),
+                namespaces: true,
+                ..PIPE
+            },
+        );
         for line in text.lines() {
             assert!(line.chars().count() <= 80, "{line:?}");
         }
-        assert!(text.contains(long));
+        assert!(
+            text.contains(&format!("kube-system   {longer}   3 (1 Mis…")),
+            "{text}"
+        );
         let roomy = render(
             &l,
             View {
