@@ -12,6 +12,9 @@ WebSocket (v5.channel.k8s.io). Scenarios:
   sigterm  the session opens; the process gets SIGTERM
   pipe     no terminal: stdin is an empty pipe; the server answers Success at once
 
+`driver.py run COMMAND ARGS...` runs any command under a pty with this process's environment
+(no fake server), for the end-to-end tests against the local control plane.
+
 Terminal settings are read on the pty's slave side before the run, while the session is open,
 and after the process exited.
 """
@@ -254,7 +257,42 @@ def wait_for(predicate, what):
         time.sleep(0.02)
 
 
+def run_command(args):
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+    result = {"before": settings(slave)}
+
+    def controlling_terminal():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave,
+                            preexec_fn=controlling_terminal, close_fds=True)
+    output = bytearray()
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            output.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    result["code"] = proc.wait(TIMEOUT * 3)
+    time.sleep(0.2)
+    result["after"] = settings(slave)
+    result["output"] = output.decode(errors="replace")
+    print(json.dumps(result))
+
+
 def main():
+    if sys.argv[1] == "run":
+        run_command(sys.argv[2:])
+        return
     directory = tempfile.mkdtemp(prefix="kds-exec-tty-")
     try:
         run(sys.argv[1], sys.argv[2], directory)
