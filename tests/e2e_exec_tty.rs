@@ -1,8 +1,8 @@
 //! Tier 4: `exec -i -t` on a pseudo-terminal against the local control plane, next to
 //! `kubectl exec -i -t` on the same pod. The sim-kubelet serves no kubelet API, so the API server
 //! answers the upgrade with an error that quotes the kubelet URL it built from our request: both
-//! tools must make the same one (a TTY, stdin and stdout, no stderr), and our terminal settings
-//! must be back after the failed session. The pty comes from tests/exec_tty/driver.py.
+//! tools must make the same one (`-i -t`: a TTY, stdin and stdout, no stderr; `-t` alone: no
+//! TTY), and our terminal settings must be back after the failed session. The pty comes from tests/exec_tty/driver.py.
 //!
 //! ```sh
 //! KDS_CLUSTER_DIR=/tmp/kds-exec tests/cluster/cluster.sh up
@@ -114,6 +114,51 @@ async fn exec_it_asks_the_kubelet_for_what_kubectl_asks_and_restores_the_termina
         query.contains("tty=1") && query.contains("input=1") && !query.contains("error=1"),
         "{query}"
     );
+
+    // -t without -i: kubectl drops the TTY without a word, and so do we.
+    let ours = on_a_pty(
+        &[
+            env!("CARGO_BIN_EXE_kubectl-ds"),
+            "--kubeconfig",
+            &kubeconfig,
+            "-n",
+            &env.ns,
+            "exec",
+            "log-collector",
+            "--node",
+            &w1,
+            "-t",
+            "--",
+            "sh",
+        ]
+        .map(str::to_owned),
+    )?;
+    let kubectl = on_a_pty(&[
+        kubectl_bin().display().to_string(),
+        format!("--kubeconfig={kubeconfig}"),
+        format!("--namespace={}", env.ns),
+        "exec".into(),
+        "-t".into(),
+        pod.clone(),
+        "-c".into(),
+        "collector".into(),
+        "--".into(),
+        "sh".into(),
+    ])?;
+    let out = ours["output"].as_str().unwrap_or_default();
+    let our_query = kubelet_query(out, &env.ns, &pod);
+    assert!(our_query.is_some(), "no kubelet URL in: {out}");
+    assert_eq!(
+        our_query,
+        kubelet_query(
+            kubectl["output"].as_str().unwrap_or_default(),
+            &env.ns,
+            &pod
+        ),
+        "ours: {ours}\nkubectl: {kubectl}"
+    );
+    assert!(!our_query.unwrap_or_default().contains("tty=1"), "{ours}");
+    assert!(!out.contains("Unable to use a TTY"), "{out}");
 
     env.cleanup().await
 }
