@@ -280,6 +280,8 @@ pub fn write_daemon_set<W: Write + ?Sized>(
         writeln!(out, "Revisions:  <none>")?;
     } else {
         writeln!(out, "Revisions:")?;
+        // Cells first, then padded, so revision, hash and age line up whatever their lengths.
+        let mut rows: Vec<[String; 4]> = Vec::new();
         for r in &v.revisions {
             let images: Vec<String> = r
                 .template()
@@ -299,13 +301,23 @@ pub fn write_daemon_set<W: Write + ?Sized>(
             } else {
                 ""
             };
+            rows.push([
+                r.revision.to_string(),
+                r.hash().to_owned(),
+                age(now, r.metadata.creation_timestamp),
+                format!("{}{current}", images.join(",")),
+            ]);
+        }
+        let widths: Vec<usize> = (0..3)
+            .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+            .collect();
+        for [revision, hash, age, rest] in &rows {
             writeln!(
                 out,
-                "  {}  {}  {}  {}{current}",
-                r.revision,
-                r.hash(),
-                age(now, r.metadata.creation_timestamp),
-                images.join(",")
+                "  {revision:<w0$}  {hash:<w1$}  {age:<w2$}  {rest}",
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2]
             )?;
         }
     }
