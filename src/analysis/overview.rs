@@ -176,7 +176,8 @@ pub fn kubectl_selector(selector: Option<&LabelSelector>) -> String {
     if requirements.is_empty() {
         return "<none>".to_owned();
     }
-    // Stable, like the apimachinery sort on these short lists in practice: ties keep input order.
+    // By key, as apimachinery sorts requirements; two on one key keep their input order (there
+    // apimachinery's unstable sort leaves the order unspecified).
     requirements.sort_by(|a, b| a.0.cmp(b.0));
     let parts: Vec<String> = requirements.into_iter().map(|(_, t)| t).collect();
     parts.join(",")
