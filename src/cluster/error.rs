@@ -103,9 +103,10 @@ impl ClusterError {
 }
 
 /// The hint after a forbidden error: the README's ClusterRole for reads or for writes.
-fn rbac_hint(verb: &str) -> &'static str {
+fn rbac_hint(verb: &str, resource: &str) -> &'static str {
     match verb {
-        "get" | "list" | "watch" => {
+        // Opening an exec session is a GET (WebSocket) that only the operator role allows.
+        "get" | "list" | "watch" if resource != "pods/exec" => {
             "grant the read-only ClusterRole kubectl-ds-reader from the README"
         }
         _ => "grant the ClusterRole kubectl-ds-operator from the README",
@@ -125,17 +126,34 @@ fn forbidden_text(verb: &str, resource: &str, namespace: Option<&str>, message: 
     };
     let (who, extra) = match forbidden_subject(message) {
         Some(who) => (format!("{who} "), String::new()),
-        None if message.trim().is_empty() => (String::new(), String::new()),
+        // `pods "p" is forbidden:` with nothing after it says nothing more than we do.
+        None if message.trim().is_empty() || message.trim_end().ends_with("is forbidden:") => {
+            (String::new(), String::new())
+        }
         None => (String::new(), format!(": {}", message.trim())),
     };
     format!(
         "forbidden: {who}cannot {verb} {resource}{scope}{extra} ({})",
-        rbac_hint(verb)
+        rbac_hint(verb, resource)
     )
 }
 
 fn is_cluster_scoped(resource: &str) -> bool {
     matches!(resource, "nodes" | "namespaces")
+}
+
+/// `("get", "pods/exec")` from `… cannot get resource "pods/exec" in API group "" …`.
+fn forbidden_verb_resource(message: &str) -> Option<(&str, &str)> {
+    let after = &message[message.find(" cannot ")? + 8..];
+    let (verb, rest) = after.split_once(' ')?;
+    let rest = rest.strip_prefix("resource \"")?;
+    let resource = &rest[..rest.find('"')?];
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '-' || c == '.')
+    };
+    (plain(verb) && plain(resource)).then_some((verb, resource))
 }
 
 /// `User "alice"` from `pods is forbidden: User "alice" cannot list resource …`.
@@ -236,12 +254,18 @@ pub(crate) fn from_status(op: &Op, code: u16, body: &[u8]) -> ClusterError {
     let message = status_message(body);
     match code {
         401 => ClusterError::Unauthorized,
-        403 => ClusterError::Forbidden {
-            verb: op.verb.to_owned(),
-            resource: op.resource.to_owned(),
-            namespace: op.namespace.clone(),
-            message,
-        },
+        403 => {
+            // The API's own words when it gives them: an exec session is a WebSocket GET that
+            // the API server authorizes as `get` (and `create`) on pods/exec.
+            let (verb, resource) =
+                forbidden_verb_resource(&message).unwrap_or((op.verb, op.resource));
+            ClusterError::Forbidden {
+                verb: verb.to_owned(),
+                resource: resource.to_owned(),
+                namespace: op.namespace.clone(),
+                message,
+            }
+        }
         404 if op.name.is_some() => ClusterError::NotFound {
             resource: op.resource.to_owned(),
             namespace: op.namespace.clone(),
@@ -430,6 +454,25 @@ mod tests {
                 .to_string()
                 .contains("cannot list pods across all namespaces")
         );
+    }
+
+    #[test]
+    fn forbidden_uses_the_verb_and_resource_the_api_denied() {
+        // An exec session opens with a WebSocket GET: the API denies `get` on pods/exec.
+        let op = Op::new("create", "pods/exec", Some("x")).named("p");
+        let body = br#"{"message":"pods \"p\" is forbidden: User \"system:serviceaccount:x:op\" cannot get resource \"pods/exec\" in API group \"\" in the namespace \"x\""}"#;
+        assert_eq!(
+            from_status(&op, 403, body).to_string(),
+            "forbidden: User \"system:serviceaccount:x:op\" cannot get pods/exec in namespace \"x\" (grant the ClusterRole kubectl-ds-operator from the README)"
+        );
+        assert_eq!(
+            forbidden_verb_resource(
+                "User \"a\" cannot patch resource \"daemonsets\" in API group \"apps\""
+            ),
+            Some(("patch", "daemonsets"))
+        );
+        assert_eq!(forbidden_verb_resource("denied by webhook"), None);
+        assert_eq!(forbidden_verb_resource("x cannot do that"), None);
     }
 
     #[test]
