@@ -312,7 +312,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l request-t
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s i -l stdin -d 'Pass stdin to the command'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s t -l tty -d 'Allocate a terminal (with -i on a terminal: raw mode, restored on exit)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s t -l tty -d 'Stdin is a TTY: with -i on a terminal, the command gets a terminal and ours is raw until the end; ignored without -i (as kubectl)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s v -l verbose -d 'Log every API request to stderr'

@@ -127,6 +127,8 @@ pub enum Command {
     /// Exit code 3 when a named node has no pod; the why-missing verdict says why.
     Pod(PodArgs),
     /// Print the logs of the DaemonSet's pod on a node (or on every node, prefixed).
+    ///
+    /// Offline, `-f DIR` reads them from a `kubectl cluster-info dump --output-directory DIR`.
     Logs(LogsArgs),
     /// Run a command in the DaemonSet's pod on a node; its exit code becomes ours.
     Exec(ExecArgs),
@@ -230,7 +232,8 @@ pub struct ExecArgs {
     /// Pass stdin to the command.
     #[arg(short = 'i', long)]
     pub stdin: bool,
-    /// Allocate a terminal (with -i on a terminal: raw mode, restored on exit).
+    /// Stdin is a TTY: with -i on a terminal, the command gets a terminal and ours is raw until
+    /// the end; ignored without -i (as kubectl).
     #[arg(short = 't', long)]
     pub tty: bool,
     /// The command and its arguments, after `--`.
