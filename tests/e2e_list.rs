@@ -71,6 +71,17 @@ fn daemonset(name: &str, tier: &str, strategy: &str, cpu: Option<&str>) -> Value
     })
 }
 
+/// Adds set-based terms to the selector (matched by the template's labels), so the wide
+/// SELECTOR column is checked against kubectl's ordering: by key, values sorted.
+fn set_based(mut ds: Value) -> Value {
+    ds["spec"]["selector"]["matchExpressions"] = json!([
+        {"key": "zone", "operator": "NotIn", "values": ["b", "a"]},
+        {"key": "app", "operator": "Exists"},
+        {"key": "beta", "operator": "DoesNotExist"}
+    ]);
+    ds
+}
+
 /// Three workers (one with 100m CPU) and one tainted node; `agent` (RollingUpdate) and `legacy`
 /// (OnDelete) run everywhere they may, `hungry` asks for 500m CPU and stays Pending on the small
 /// node. The taint excludes the tainted node from all three (not a problem: Excluded).
@@ -92,7 +103,7 @@ async fn cluster() -> Result<TestEnv> {
     for ds in [
         daemonset("agent", "node", "RollingUpdate", None),
         daemonset("legacy", "node", "OnDelete", None),
-        daemonset("hungry", "edge", "RollingUpdate", Some("500m")),
+        set_based(daemonset("hungry", "edge", "RollingUpdate", Some("500m"))),
     ] {
         let mut ds = ds;
         env.isolate(&mut ds);
@@ -149,6 +160,10 @@ async fn columns_match_kubectl_get_ds_wide_and_problems_count_the_pending_node()
     );
     assert_eq!(ours["agent"]["MISSCHEDULED"], "0");
     assert_eq!(ours["agent"]["CONTAINERS"], "main,sidecar");
+    assert_eq!(
+        ours["hungry"]["SELECTOR"],
+        "app=hungry,app,!beta,zone notin (a,b)"
+    );
     env.cleanup().await?;
     Ok(())
 }
