@@ -1,4 +1,5 @@
-//! Tier 2: `pod` and `describe` on the demo snapshot, offline.
+//! Tier 2: `pod`, `describe` and `logs` offline: the demo snapshot, and for `logs` a
+//! `kubectl cluster-info dump` directory.
 
 mod common;
 
