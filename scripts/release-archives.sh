@@ -2,7 +2,9 @@
 # Builds the release archive for one target (default: this machine's) and prints its sha256,
 # with the line that fills the matching placeholder in .krew.yaml.
 #
-#   scripts/release-archives.sh [--target TRIPLE] [--out DIR]
+#   scripts/release-archives.sh [--target TRIPLE] [--out DIR] [--binary PATH]
+#
+# --binary packs an already built kubectl-ds (for TRIPLE) instead of running cargo build.
 #
 # The archive is kubectl-ds_v<version>_<triple>.tar.gz with kubectl-ds, README.md (and LICENSE,
 # when there is one) at its root: the names .krew.yaml's platforms expect. .krew.yaml names the
@@ -15,11 +17,13 @@ cd "$(dirname "$0")/.."
 
 target=""
 out="target/release-archives"
+bin=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --target) target="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --binary) bin="$2"; shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "error: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -36,7 +40,9 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ] && git rev-parse --git-dir >/dev/null 2>&1; t
     export SOURCE_DATE_EPOCH
 fi
 
-if [ "$target" = "$host" ]; then
+if [ -n "$bin" ]; then
+    [ -x "$bin" ] || { echo "error: $bin is not an executable" >&2; exit 1; }
+elif [ "$target" = "$host" ]; then
     cargo build --release --locked
     bin="target/release/kubectl-ds"
 else
@@ -47,7 +53,8 @@ fi
 name="kubectl-ds_v${version}_${target}"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-cp "$bin" README.md "$stage/"
+cp "$bin" "$stage/kubectl-ds"
+cp README.md "$stage/"
 [ -f LICENSE ] && cp LICENSE "$stage/"
 mkdir -p "$out"
 archive="$out/$name.tar.gz"

@@ -222,11 +222,83 @@ fn krew_caveats_name_the_readme_cluster_roles() {
 fn release_script_names_archives_as_the_manifest_does() {
     let script = std::fs::read_to_string(root().join("scripts/release-archives.sh")).unwrap();
     assert!(script.contains(r#"name="kubectl-ds_v${version}_${target}""#));
-    assert!(script.contains(r#"placeholder="SHA256_$(echo "$target" | tr 'a-z-' 'A-Z_')""#));
     let syntax = std::process::Command::new("bash")
         .args(["-n", "scripts/release-archives.sh"])
         .current_dir(root())
         .status()
         .unwrap();
     assert!(syntax.success());
+}
+
+/// Runs the release script on a stand-in binary; (stdout lines, archive path).
+fn release_archive(out: &Path, binary: &Path) -> (Vec<String>, std::path::PathBuf) {
+    let output = std::process::Command::new("bash")
+        .arg("scripts/release-archives.sh")
+        .args(["--target", "aarch64-apple-darwin", "--binary"])
+        .arg(binary)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<String> = stdout.lines().map(str::to_owned).collect();
+    let archive = std::path::PathBuf::from(&lines[0]);
+    (lines, archive)
+}
+
+#[test]
+fn release_script_packs_what_the_manifest_expects() {
+    let dir = std::env::temp_dir().join(format!("kds-packaging-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let binary = dir.join("stand-in");
+    std::fs::write(&binary, "#!/bin/sh\necho stand-in\n").unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&binary)
+        .status()
+        .unwrap();
+    let (lines, archive) = release_archive(&dir.join("out"), &binary);
+    assert_eq!(
+        archive.file_name().unwrap().to_str().unwrap(),
+        format!("kubectl-ds_v{VERSION}_aarch64-apple-darwin.tar.gz")
+    );
+    let listing = std::process::Command::new("tar")
+        .arg("tzf")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let names = String::from_utf8(listing.stdout).unwrap();
+    let names: Vec<&str> = names.lines().collect();
+    assert!(names.contains(&"kubectl-ds"), "{names:?}");
+    assert!(names.contains(&"README.md"), "{names:?}");
+    // Every file the manifest's platforms copy is in the archive.
+    for p in manifest()["spec"]["platforms"].as_array().unwrap() {
+        for f in p["files"].as_array().unwrap() {
+            assert!(
+                names.contains(&f["from"].as_str().unwrap()),
+                "{f} not in {names:?}"
+            );
+        }
+    }
+    let sha = lines[1].strip_prefix("sha256: ").unwrap().to_owned();
+    assert_eq!(sha.len(), 64, "{lines:?}");
+    // The sed line, while .krew.yaml still has the placeholder (a release fills it in).
+    let krew = std::fs::read_to_string(root().join(".krew.yaml")).unwrap();
+    if krew.contains("SHA256_AARCH64_APPLE_DARWIN") {
+        assert_eq!(
+            lines[2],
+            format!("fill .krew.yaml: sed -i 's/SHA256_AARCH64_APPLE_DARWIN/{sha}/' .krew.yaml")
+        );
+    }
+    // Reproducible: the same input gives the same archive.
+    let (again, _) = release_archive(&dir.join("out"), &binary);
+    assert_eq!(again[1], lines[1]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
