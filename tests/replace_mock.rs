@@ -990,3 +990,87 @@ async fn ctrl_c_before_the_start_deletes_nothing() {
     );
     assert!(progress.events.is_empty());
 }
+
+/// A delete answered 5xx may have happened (an API server restarting): the runner looks the pod
+/// up by name and uid instead of stopping or deleting again; terminating means it went through.
+#[tokio::test]
+async fn a_delete_without_a_clear_answer_is_checked_by_uid_not_repeated() {
+    let (cluster_api, mut server) = setup();
+    let c = cluster();
+    let interrupt = Interrupt::new();
+    let mut progress = Recorder::default();
+    let r = req(&["a"], 1);
+    let o = opts(DryRun::None);
+    let call = replace(
+        &cluster_api,
+        "ns",
+        "agent",
+        &r,
+        &o,
+        &interrupt,
+        &mut progress,
+    );
+    let script = async {
+        server.start(&c).await;
+        server
+            .delete(
+                "agent-a",
+                503,
+                json!({"kind": "Status", "code": 503, "message": "the server is shutting down"}),
+            )
+            .await;
+        let get = server.answer(200, terminating(c.pods[0].clone())).await;
+        assert_eq!(
+            (get.method.as_str(), get.path.as_str()),
+            ("GET", "/api/v1/namespaces/ns/pods/agent-a")
+        );
+        server.daemon_set(&c.ds).await;
+        server.pods(Some("a"), &[replacement("a")]).await;
+    };
+    let (report, ()) = together(call, script).await;
+    let report = report.unwrap();
+    assert_eq!(report.status, RunStatus::Completed, "{}", report.message);
+    assert_eq!(entry(&report, "a").outcome, NodeOutcome::Replaced);
+    assert_eq!(deletes(&server), ["agent-a"]);
+}
+
+/// … and when the pod is still there, untouched, the delete is sent once more (same uid
+/// precondition).
+#[tokio::test]
+async fn a_delete_that_did_not_happen_is_sent_again_with_the_same_uid() {
+    let (cluster_api, mut server) = setup();
+    let c = cluster();
+    let interrupt = Interrupt::new();
+    let mut progress = Recorder::default();
+    let r = req(&["a"], 1);
+    let o = opts(DryRun::None);
+    let call = replace(
+        &cluster_api,
+        "ns",
+        "agent",
+        &r,
+        &o,
+        &interrupt,
+        &mut progress,
+    );
+    let script = async {
+        server.start(&c).await;
+        server
+            .delete("agent-a", 500, json!({"kind": "Status", "code": 500}))
+            .await;
+        server.answer(200, c.pods[0].clone()).await;
+        let again = server
+            .delete("agent-a", 200, terminating(c.pods[0].clone()))
+            .await;
+        assert_eq!(
+            again.body.as_ref().unwrap()["preconditions"]["uid"],
+            "uid-agent-a"
+        );
+        server.daemon_set(&c.ds).await;
+        server.pods(Some("a"), &[replacement("a")]).await;
+    };
+    let (report, ()) = together(call, script).await;
+    let report = report.unwrap();
+    assert_eq!(report.status, RunStatus::Completed, "{}", report.message);
+    assert_eq!(deletes(&server), ["agent-a", "agent-a"]);
+}
