@@ -81,6 +81,13 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn sigint_from_outside_is_ctrl_c_for_us_and_restores_the_terminal() {
+    let report = drive("sigint");
+    assert_raw_then_restored(&report);
+    assert_eq!(report["code"], 130, "{report}");
+}
+
+#[test]
 fn tty_without_a_terminal_warns_like_kubectl_and_asks_for_no_tty() {
     let report = drive("pipe");
     assert_eq!(report["code"], 0, "{report}");

@@ -10,6 +10,7 @@ WebSocket (v5.channel.k8s.io). Scenarios:
   ctrl-c   the session opens; the window size changes (SIGWINCH); byte 0x03 is typed; the server
            answers the byte with exit code 42
   sigterm  the session opens; the process gets SIGTERM
+  sigint   the session opens; the process gets SIGINT from outside (kill -INT, not a keystroke)
   pipe     no terminal: stdin is an empty pipe; the server answers Success at once
 
 `driver.py run COMMAND ARGS...` runs any command under a pty with this process's environment
@@ -351,6 +352,8 @@ def run(binary, scenario, directory):
         os.write(master, b"\x03")
     elif scenario == "sigterm":
         proc.send_signal(signal.SIGTERM)
+    elif scenario == "sigint":
+        proc.send_signal(signal.SIGINT)
     result["code"] = proc.wait(TIMEOUT)
     time.sleep(0.1)
     result["after"] = settings(slave)
