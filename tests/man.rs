@@ -22,7 +22,7 @@ fn pages() -> BTreeMap<String, Vec<u8>> {
             .manual("kubectl-ds Manual");
         let mut page = Vec::new();
         man.render(&mut page).unwrap();
-        pages.insert(man.get_filename(), page);
+        pages.insert(man.get_filename(), exit_status_section(page));
     }
     // As clap_mangen::generate_to: no `help` subcommand, and built, so that every subcommand
     // knows its full name (`kubectl ds rollout status`).
@@ -31,6 +31,26 @@ fn pages() -> BTreeMap<String, Vec<u8>> {
     let mut pages = BTreeMap::new();
     walk(&cmd, &mut pages);
     pages
+}
+
+/// clap_mangen prints `after_help` (our exit codes) under `.SH EXTRA`, filled like prose; man
+/// pages call that section EXIT STATUS, and the code table must keep its lines (`.nf`/`.fi`).
+fn exit_status_section(page: Vec<u8>) -> Vec<u8> {
+    let page = String::from_utf8(page).unwrap();
+    let Some(start) = page.find(".SH EXTRA\n") else {
+        return page.into_bytes();
+    };
+    let body = start + ".SH EXTRA\n".len();
+    let end = page[body..]
+        .find("\n.SH ")
+        .map_or(page.len(), |i| body + i + 1);
+    format!(
+        "{}.SH \"EXIT STATUS\"\n.nf\n{}.fi\n{}",
+        &page[..start],
+        &page[body..end],
+        &page[end..]
+    )
+    .into_bytes()
 }
 
 fn man_dir() -> PathBuf {
@@ -121,4 +141,9 @@ fn pages_name_the_command_as_kubectl_runs_it() {
     assert!(status.contains("\\-\\-fail\\-fast"), "{status}");
     let top = String::from_utf8(generated["kubectl-ds.1"].clone()).unwrap();
     assert!(top.contains("kubectl\\-ds\\-why\\-missing(1)"), "{top}");
+    assert!(
+        top.contains(".SH \"EXIT STATUS\"\n.nf\nExit codes:"),
+        "{top}"
+    );
+    assert!(!top.contains(".SH EXTRA"), "{top}");
 }
