@@ -566,3 +566,81 @@ async fn controller_manager_stopped_during_replace() -> Result<()> {
     env.cleanup().await?;
     Ok(())
 }
+
+/// The kube-apiserver stays down longer than the outage budget (30 s) while `rollout status`
+/// waits: the command gives up with one `error:` line that says for how long it tried, instead
+/// of waiting forever.
+#[tokio::test]
+#[ignore = "needs the local control plane; stops the kube-apiserver for ~35 s"]
+async fn apiserver_down_longer_than_the_budget_ends_with_one_error_line() -> Result<()> {
+    let env = TestEnv::new("fault-down").await?;
+    let w1 = env.create_node("w1", NodeOpts::default()).await?;
+    env.wait_nodes_initialized(std::slice::from_ref(&w1), DEFAULT_TIMEOUT)
+        .await?;
+    env.apply_yaml(e2e_support::DEMO_MANIFESTS).await?;
+    env.wait_ds_ready("log-collector", 1, DEFAULT_TIMEOUT)
+        .await?;
+    // The new pod takes a minute: the rollout is still in progress when the apiserver stops.
+    env.daemonsets()
+        .patch(
+            "log-collector",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"spec": {"template": {
+                "metadata": {"annotations": {BEHAVIOR_ANNOTATION: "slow-start=60s"}},
+                "spec": {"containers": [{"name": "collector", "image": "busybox:1.37"}]}
+            }}})),
+        )
+        .await?;
+    let mut child = spawn(
+        &env,
+        &["rollout", "status", "log-collector", "--timeout", "5m"],
+    )?;
+    let out_rx = lines(child.stdout.take().context("stdout")?);
+    let err_rx = lines(child.stderr.take().context("stderr")?);
+    let mut out = Vec::new();
+    wait_for_line(&out_rx, "Waiting for daemon set", &mut out)?;
+
+    let guard = StartOnDrop("kube-apiserver");
+    // From the SIGTERM on: the apiserver closes the connections at once.
+    let stopped = Instant::now();
+    tokio::task::spawn_blocking(|| cluster_sh(&["stop", "kube-apiserver"])).await??;
+    let code = wait_exit(&mut child, Duration::from_secs(90))?;
+    let gave_up_after = stopped.elapsed();
+    drop(guard);
+    fresh_informers()?;
+    let mut err = Vec::new();
+    drain(&err_rx, &mut err);
+    let stderr = joined(&err);
+    eprintln!(
+        "rollout status exited {code} {gave_up_after:?} after the apiserver stopped\n{stderr}"
+    );
+
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        gave_up_after >= Duration::from_secs(29) && gave_up_after < Duration::from_secs(45),
+        "{gave_up_after:?}"
+    );
+    let errors: Vec<&str> = err
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].starts_with("error: cannot reach the API server at https://127.0.0.1:"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].ends_with("(still unreachable after 30s)"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        stderr.contains("warning: lost the connection to the API server"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("reconnected"), "{stderr}");
+    env.cleanup().await?;
+    Ok(())
+}
