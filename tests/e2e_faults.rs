@@ -362,7 +362,9 @@ async fn apiserver_restart_during_replace() -> Result<()> {
     wait_for_line(&err_rx, ": deleted pod ", &mut err)?;
 
     let guard = StartOnDrop("kube-apiserver");
-    let restart = std::thread::spawn(|| cluster_sh(&["restart", "kube-apiserver"]));
+    let restart = std::thread::spawn(|| {
+        cluster_sh(&["restart", "kube-apiserver"]).map(|took| (took, Instant::now()))
+    });
     // The observer: every uid per node, and nodes without a Ready pod at each look. While the
     // apiserver is down nobody can change a pod, so the looks it misses hide nothing.
     let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -399,7 +401,8 @@ async fn apiserver_restart_during_replace() -> Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let took = started.elapsed();
-    let restart_took = restart.join().expect("restart thread")?;
+    let exited = Instant::now();
+    let (restart_took, apiserver_ready) = restart.join().expect("restart thread")?;
     drop(guard);
     fresh_informers()?;
     drain(&err_rx, &mut err);
@@ -411,6 +414,15 @@ async fn apiserver_restart_during_replace() -> Result<()> {
          stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(samples > 10 && worst >= 1, "the observer saw the run");
+    // The apiserver really was away, and back, while the command ran.
+    assert!(
+        failed_looks > 0,
+        "the observer never found the apiserver down"
+    );
+    assert!(
+        apiserver_ready < exited,
+        "the run ended before the apiserver was back"
+    );
 
     // Whatever the outcome, let the controller finish what was started, then compare.
     env.wait_ds_ready(NAME, 4, DEFAULT_TIMEOUT).await?;
