@@ -21,7 +21,8 @@ use kubectl_ds::analysis::{Inventory, why_missing};
 use kubectl_ds::model::Snapshot;
 use kubectl_ds::snapshot::load_bytes;
 
-/// Node counts of the node-scaling groups (30 pods per node).
+/// Node counts of the node-scaling groups (30 pods per node); `KDS_BENCH_NODES=1000,4000`
+/// replaces them.
 const NODES: [usize; 4] = [250, 500, 1000, 2000];
 const PODS_PER_NODE: usize = 30;
 /// Pod counts of the pod-scaling groups, on this many nodes.
@@ -90,7 +91,14 @@ fn loader(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bo
 }
 
 fn by_nodes() -> Vec<(usize, usize)> {
-    NODES.iter().map(|&n| (n, n * PODS_PER_NODE)).collect()
+    let nodes: Vec<usize> = match std::env::var("KDS_BENCH_NODES") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| n.trim().parse().expect("KDS_BENCH_NODES: comma-separated counts"))
+            .collect(),
+        Err(_) => NODES.to_vec(),
+    };
+    nodes.into_iter().map(|n| (n, n * PODS_PER_NODE)).collect()
 }
 
 fn by_pods() -> Vec<(usize, usize)> {
