@@ -6,10 +6,10 @@ mod common;
 
 use common::builders::*;
 use kubectl_ds::analysis::Inventory;
+use kubectl_ds::analysis::label_query::LabelQuery;
 use kubectl_ds::analysis::replace::{
-    Assessment, DryRun, MaxUnavailable, NodeLabelSelector, NodeOutcome, Plan, PlanError,
-    ReplaceReport, Replacement, Request, RunStatus, SkipReason, Targets, continue_command,
-    judge_replacement, plan,
+    Assessment, DryRun, MaxUnavailable, NodeOutcome, Plan, PlanError, ReplaceReport, Replacement,
+    Request, RunStatus, SkipReason, Targets, continue_command, judge_replacement, plan,
 };
 use kubectl_ds::analysis::why_missing::DaemonSetState;
 use kubectl_ds::model::Snapshot;
@@ -44,7 +44,7 @@ fn nodes(names: &[&str]) -> Targets {
 }
 
 fn selector(s: &str) -> Targets {
-    Targets::Selector(NodeLabelSelector::parse(s).unwrap())
+    Targets::Selector(LabelQuery::parse(s).unwrap())
 }
 
 fn plan_for(snap: &Snapshot, ds: &str, req: &Request) -> Result<Plan, PlanError> {

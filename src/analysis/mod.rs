@@ -5,6 +5,7 @@ pub mod age;
 pub mod eligibility;
 pub mod health;
 pub mod inventory;
+pub mod label_query;
 pub mod labels;
 pub mod node_affinity;
 pub mod overview;

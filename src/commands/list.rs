@@ -5,8 +5,8 @@ use std::io::Write;
 use super::{offline_snapshot, usage};
 use crate::Outcome;
 use crate::analysis::Inventory;
+use crate::analysis::label_query::LabelQuery;
 use crate::analysis::overview::summarize;
-use crate::analysis::replace::NodeLabelSelector;
 use crate::cli::ListArgs;
 use crate::cluster::Cluster;
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
@@ -22,7 +22,7 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
     let selector = args
         .selector
         .as_deref()
-        .map(NodeLabelSelector::parse)
+        .map(LabelQuery::parse)
         .transpose()
         .map_err(usage)?;
     let (snapshot, namespace) = match &ctx.source {
@@ -37,7 +37,7 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
             let snapshot = fetch(
                 &cluster,
                 namespace.as_deref(),
-                selector.as_ref().map(NodeLabelSelector::as_str),
+                selector.as_ref().map(LabelQuery::as_str),
             )
             .await?;
             if ctx.verbose {

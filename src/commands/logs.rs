@@ -13,8 +13,8 @@ use super::pod::{Loaded, find_node, load, no_pod_message};
 use super::usage;
 use crate::Outcome;
 use crate::analysis::Inventory;
+use crate::analysis::label_query::LabelQuery;
 use crate::analysis::pods::{check_container, default_container, pod_on_node};
-use crate::analysis::replace::NodeLabelSelector;
 use crate::analysis::why_missing::DaemonSetState;
 use crate::cli::LogsArgs;
 use crate::cluster::Cluster;
@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
     let selector = args
         .selector
         .as_deref()
-        .map(NodeLabelSelector::parse)
+        .map(LabelQuery::parse)
         .transpose()
         .map_err(usage)?;
     if args.max_log_requests == 0 {

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::analysis::label_query::LabelQuery;
 
 /// Which nodes to consider.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +12,7 @@ pub enum Targets {
     /// `--all-outdated`.
     AllOutdated,
     /// `-l`.
-    Selector(NodeLabelSelector),
+    Selector(LabelQuery),
 }
 
 /// What was asked.

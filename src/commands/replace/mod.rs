@@ -13,8 +13,9 @@ use std::sync::Arc;
 use super::{find_daemon_set, offline_snapshot, suggest, usage};
 use crate::Outcome;
 use crate::analysis::Inventory;
+use crate::analysis::label_query::LabelQuery;
 use crate::analysis::replace::{
-    DryRun, MaxUnavailable, NodeLabelSelector, ReplaceReport, Request, RunStatus, Targets, plan,
+    DryRun, MaxUnavailable, ReplaceReport, Request, RunStatus, Targets, plan,
 };
 use crate::cli::{DryRunArg, ReplaceArgs};
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
@@ -34,7 +35,7 @@ pub fn request_from_args(args: &ReplaceArgs) -> anyhow::Result<Request> {
     } else if args.all_outdated {
         Targets::AllOutdated
     } else if let Some(sel) = &args.selector {
-        Targets::Selector(NodeLabelSelector::parse(sel).map_err(usage)?)
+        Targets::Selector(LabelQuery::parse(sel).map_err(usage)?)
     } else {
         return Err(usage(
             "name the nodes: --node NODE, --all-outdated or -l SELECTOR",
