@@ -668,7 +668,11 @@ impl Run<'_, '_> {
             Ok(Some(p)) if p.metadata.uid != t.uid || p.is_terminating() => Ok(()),
             // Still there: it did not; once more, with the same uid precondition.
             Ok(Some(_)) => delete().await,
-            Err(_) => Err(e),
+            // Say so rather than report the node untouched with certainty.
+            Err(_) => Err(e.context(format!(
+                "the delete of pod {} may have happened: its answer was lost and the pod could not be read again",
+                t.pod
+            ))),
         }
     }
 
