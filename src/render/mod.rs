@@ -2,6 +2,7 @@
 //! talks to a cluster or reads the clock.
 
 pub mod describe;
+pub mod hints;
 pub mod list;
 pub mod pod;
 pub mod replace;

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use jiff::Timestamp;
 use owo_colors::OwoColorize;
 
+use super::hints;
 use super::table::Table;
 use crate::analysis::age::human_duration;
 use crate::analysis::rollout::{
@@ -21,6 +22,8 @@ pub struct StatusView {
     pub headers: bool,
     /// Colour state words.
     pub color: bool,
+    /// Terminal width to fit the table and hints to (`None` in a pipe).
+    pub width: Option<usize>,
 }
 
 /// A state word, coloured when `color` is on.
@@ -90,7 +93,7 @@ fn sorted_rows(status: &RolloutStatus, wide: bool) -> Vec<&NodeProgress> {
 }
 
 fn node_table(rows: &[&NodeProgress], view: StatusView, max_reason: Option<usize>) -> Table {
-    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]);
+    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]).fit_to(view.width);
     for n in rows {
         let mut reason = reason_cell(n, view.wide);
         if let Some(max) = max_reason
@@ -128,26 +131,23 @@ pub fn write_status<W: Write + ?Sized>(
         return Ok(());
     }
     for w in &status.warnings {
-        writeln!(out, "warning: {w}")?;
+        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
     }
     let rows = sorted_rows(status, view.wide);
     if !rows.is_empty() {
         writeln!(out)?;
         node_table(&rows, view, None).write(out, view.headers)?;
     }
-    let hints = hints(&rows);
-    if !hints.is_empty() || status.hint.is_some() {
-        writeln!(out)?;
-        writeln!(out, "Hints:")?;
-        if let Some(h) = &status.hint {
-            writeln!(out, "  {h}")?;
-        }
-        for (names, hint) in &hints {
-            writeln!(out, "  {}: {hint}", who(names))?;
-        }
-    }
+    // An old revision's hint (wait for the rolling update, or replace the pod) is left to the
+    // status's own hint.
+    let list = hints::collect(
+        rows.iter().map(|n| (n.name.as_str(), n.reasons.as_slice())),
+        |r| r.code() != "OldRevision",
+    );
+    let general: Vec<&str> = status.hint.as_deref().into_iter().collect();
+    hints::write(out, &general, &list, view.width)?;
     writeln!(out)?;
-    writeln!(out, "{}", summary_line(status))
+    hints::write_wrapped(out, &summary_line(status), view.width, "  ")
 }
 
 /// The live view of a terminal: kubectl's line, every node (worst first, at most `max_rows`),
@@ -158,6 +158,7 @@ pub fn status_frame(status: &RolloutStatus, color: bool, max_rows: usize) -> Vec
         wide: true,
         headers: true,
         color,
+        width: None,
     };
     let rows = sorted_rows(status, true);
     let shown = &rows[..rows.len().min(max_rows)];
@@ -174,39 +175,6 @@ pub fn status_frame(status: &RolloutStatus, color: bool, max_rows: usize) -> Vec
         lines.push(h.clone());
     }
     lines
-}
-
-fn who(names: &[&str]) -> String {
-    match names {
-        [one] => (*one).to_owned(),
-        [first, second] => format!("{first}, {second}"),
-        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
-        [] => String::new(),
-    }
-}
-
-/// Each distinct hint of the rows once, with the nodes it applies to. An old revision's hint
-/// (wait for the rolling update, or replace the pod) is left to the status's own hint.
-fn hints<'a>(rows: &[&'a NodeProgress]) -> Vec<(Vec<&'a str>, &'a str)> {
-    let mut list: Vec<(Vec<&str>, &str)> = Vec::new();
-    for n in rows {
-        let hints = n
-            .reasons
-            .iter()
-            .filter(|r| r.code() != "OldRevision")
-            .filter_map(|r| r.hint.as_deref());
-        for hint in hints {
-            match list.iter_mut().find(|(_, h)| *h == hint) {
-                Some((names, _)) => {
-                    if !names.contains(&n.name.as_str()) {
-                        names.push(&n.name);
-                    }
-                }
-                None => list.push((vec![&n.name], hint)),
-            }
-        }
-    }
-    list
 }
 
 /// Writes the revision table, after kubectl's `daemonset.apps/NAME` line.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::hints;
 use super::style;
 use super::table::Table;
 use crate::analysis::why_missing::{NodeReport, Summary, WhyMissingReport};
@@ -45,49 +46,6 @@ pub(crate) fn reason_cell(reasons: &[Reason], wide: bool) -> String {
             .collect::<Vec<_>>()
             .join("; "),
     }
-}
-
-/// Collects each distinct hint once with the rows it applies to.
-fn hints<'a>(rows: impl Iterator<Item = (&'a str, &'a [Reason])>) -> Vec<(Vec<&'a str>, &'a str)> {
-    let mut by_hint: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut order: Vec<&str> = Vec::new();
-    for (name, reasons) in rows {
-        for hint in reasons.iter().filter_map(|r| r.hint.as_deref()) {
-            let names = by_hint.entry(hint).or_insert_with(|| {
-                order.push(hint);
-                Vec::new()
-            });
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
-    order
-        .into_iter()
-        .map(|h| (by_hint.remove(h).unwrap_or_default(), h))
-        .collect()
-}
-
-fn write_hints<W: Write + ?Sized>(out: &mut W, list: &[(Vec<&str>, &str)]) -> io::Result<()> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    writeln!(out)?;
-    writeln!(out, "Hints:")?;
-    for (names, hint) in list {
-        let who = match names.as_slice() {
-            [one] => (*one).to_owned(),
-            [first, second] => format!("{first}, {second}"),
-            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
-            [] => String::new(),
-        };
-        let mut lines = hint.lines();
-        writeln!(out, "  {who}: {}", lines.next().unwrap_or_default())?;
-        for line in lines {
-            writeln!(out, "      {line}")?;
-        }
-    }
-    Ok(())
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -133,16 +91,16 @@ pub fn write_report<W: Write + ?Sized>(
             n.name.clone(),
         )
     });
-    writeln!(
-        out,
+    let title = format!(
         "DaemonSet {}/{} (strategy {}, revision {})",
         ds.namespace,
         ds.name,
         ds.update_strategy,
         ds.current_revision.as_deref().unwrap_or("unknown")
-    )?;
+    );
+    hints::write_wrapped(out, &title, view.width, "  ")?;
     for w in &report.warnings {
-        writeln!(out, "warning: {w}")?;
+        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
     }
     writeln!(out)?;
     if rows.is_empty() {
@@ -163,13 +121,14 @@ pub fn write_report<W: Write + ?Sized>(
             ]);
         }
         table.write(out, view.headers)?;
-        write_hints(
-            out,
-            &hints(rows.iter().map(|n| (n.name.as_str(), n.reasons.as_slice()))),
-        )?;
+        let list = hints::collect(
+            rows.iter().map(|n| (n.name.as_str(), n.reasons.as_slice())),
+            |_| true,
+        );
+        hints::write(out, &[], &list, view.width)?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary_line(&report.summary))
+    hints::write_wrapped(out, &summary_line(&report.summary), view.width, "  ")
 }
 
 /// Writes a [`NodeReport`] for people.
@@ -196,7 +155,7 @@ pub fn write_node_report<W: Write + ?Sized>(
     });
     writeln!(out, "Node {}", report.node)?;
     for w in &report.warnings {
-        writeln!(out, "warning: {w}")?;
+        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
     }
     writeln!(out)?;
     let keys: Vec<String> = rows
@@ -222,14 +181,13 @@ pub fn write_node_report<W: Write + ?Sized>(
             ]);
         }
         table.write(out, view.headers)?;
-        write_hints(
-            out,
-            &hints(
-                rows.iter()
-                    .zip(&keys)
-                    .map(|(d, k)| (k.as_str(), d.reasons.as_slice())),
-            ),
-        )?;
+        let list = hints::collect(
+            rows.iter()
+                .zip(&keys)
+                .map(|(d, k)| (k.as_str(), d.reasons.as_slice())),
+            |_| true,
+        );
+        hints::write(out, &[], &list, view.width)?;
     }
     let mut counts: BTreeMap<Verdict, usize> = BTreeMap::new();
     for d in &report.daemon_sets {

@@ -99,6 +99,7 @@ fn view(ctx: &Context) -> StatusView {
         wide: ctx.output == OutputFormat::Wide,
         headers: ctx.headers,
         color: ctx.color,
+        width: ctx.width,
     }
 }
 
@@ -491,6 +492,8 @@ impl<'o> Printer<'o> {
                             wide: self.wide,
                             headers: self.headers,
                             color: self.color,
+                            // Lines for a pipe or a file: whole.
+                            width: None,
                         },
                     )?;
                 }
