@@ -94,7 +94,11 @@ fn by_nodes() -> Vec<(usize, usize)> {
     let nodes: Vec<usize> = match std::env::var("KDS_BENCH_NODES") {
         Ok(list) => list
             .split(',')
-            .map(|n| n.trim().parse().expect("KDS_BENCH_NODES: comma-separated counts"))
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .expect("KDS_BENCH_NODES: comma-separated counts")
+            })
             .collect(),
         Err(_) => NODES.to_vec(),
     };

@@ -36,7 +36,10 @@ fn main() {
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--once" => once = true,
-            n => sizes.push(n.parse::<usize>().expect("usage: engine_scaling [--once] NODES...")),
+            n => sizes.push(
+                n.parse::<usize>()
+                    .expect("usage: engine_scaling [--once] NODES..."),
+            ),
         }
     }
     if sizes.is_empty() {

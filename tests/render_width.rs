@@ -32,9 +32,7 @@ fn commands(hints: impl Iterator<Item = String>) -> Vec<String> {
         let mut rest = first.as_str();
         while let Some(at) = rest.find("kubectl ") {
             let cmd = &rest[at..];
-            let end = cmd
-                .find(|c| c == ';' || c == ',' || c == '(')
-                .unwrap_or(cmd.len());
+            let end = cmd.find([';', ',', '(']).unwrap_or(cmd.len());
             out.push(cmd[..end].trim_end().to_owned());
             rest = &cmd[end..];
         }

@@ -154,10 +154,10 @@ async fn main() -> Result<()> {
                 .for_each_concurrent(32, |name| {
                     let api = api.clone();
                     async move {
-                        if let Err(e) = api.delete(&name, &DeleteParams::default()).await {
-                            if !util::is_status(&e, 404) {
-                                eprintln!("sim-kubelet: delete node {name}: {e}");
-                            }
+                        if let Err(e) = api.delete(&name, &DeleteParams::default()).await
+                            && !util::is_status(&e, 404)
+                        {
+                            eprintln!("sim-kubelet: delete node {name}: {e}");
                         }
                     }
                 })
@@ -368,17 +368,14 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                             ctx.nodes.lock().unwrap().len(),
                             ctx.pods.lock().unwrap().len()
                         );
-                        if let Some(f) = &ready_file {
-                            if let Err(e) = std::fs::write(f, b"ready\n") {
-                                eprintln!(
-                                    "sim-kubelet: cannot write ready file {}: {e}",
-                                    f.display()
-                                );
-                            }
+                        if let Some(f) = &ready_file
+                            && let Err(e) = std::fs::write(f, b"ready\n")
+                        {
+                            eprintln!("sim-kubelet: cannot write ready file {}: {e}", f.display());
                         }
                     }
                 }
-                if tick % 20 == 0 {
+                if tick.is_multiple_of(20) {
                     let s = &ctx.stats;
                     let line = format!(
                         "nodes={} bound_pods={} pod_patches={} pod_deletes={} node_patches={} errors={}",
@@ -394,7 +391,7 @@ async fn run(client: Client, a: RunArgs) -> Result<()> {
                         last = line;
                     }
                 }
-                if resync > 0 && tick % (resync * 2) == 0 {
+                if resync > 0 && tick.is_multiple_of(resync * 2) {
                     let nodes: Vec<String> = ctx.nodes.lock().unwrap().keys().cloned().collect();
                     for n in nodes {
                         ctx.enqueue(Key::Node(n));
