@@ -596,10 +596,7 @@ mod tests {
         let b = parse_behavior(Some("crash-loop, slow-start=2s"));
         assert!(b.crash_loop);
         assert_eq!(b.slow_start, Some(Duration::from_secs(2)));
-        assert_eq!(
-            parse_behavior(Some("image-pull-backoff")).image_pull_backoff,
-            true
-        );
+        assert!(parse_behavior(Some("image-pull-backoff")).image_pull_backoff);
         assert_eq!(parse_duration("1500ms"), Some(Duration::from_millis(1500)));
         assert_eq!(parse_duration("1m"), Some(Duration::from_secs(60)));
     }
