@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::labels::{is_valid_label_key, is_valid_label_value};
 
 /// A label query in kubectl's `-l` syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`,
-/// `a notin (x)`, `a`, `!a`, comma-separated (all must hold).
+/// `a notin (x)`, `a`, `!a`, `a>3`, `a<3`, comma-separated (all must hold).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelQuery {
     text: String,
@@ -21,6 +21,8 @@ enum Requirement {
     NotIn(String, Vec<String>),
     Exists(String),
     DoesNotExist(String),
+    GreaterThan(String, i64),
+    LessThan(String, i64),
 }
 
 impl LabelQuery {
@@ -74,6 +76,8 @@ impl LabelQuery {
             Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
             Requirement::Exists(k) => labels.contains_key(k),
             Requirement::DoesNotExist(k) => !labels.contains_key(k),
+            Requirement::GreaterThan(k, n) => int_label(labels, k).is_some_and(|v| v > *n),
+            Requirement::LessThan(k, n) => int_label(labels, k).is_some_and(|v| v < *n),
         })
     }
 
@@ -81,6 +85,10 @@ impl LabelQuery {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+}
+
+fn int_label(labels: &BTreeMap<String, String>, key: &str) -> Option<i64> {
+    labels.get(key)?.parse().ok()
 }
 
 fn parse_requirement(part: &str) -> Result<Requirement, String> {
@@ -120,6 +128,23 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
             )),
         };
     }
+    // `key>N` / `key<N` (apimachinery's Gt/Lt): integers only, a label that is absent or not an
+    // integer never matches.
+    for (op, make) in [
+        (
+            '>',
+            Requirement::GreaterThan as fn(String, i64) -> Requirement,
+        ),
+        ('<', Requirement::LessThan),
+    ] {
+        if let Some((k, v)) = part.split_once(op) {
+            let n = v
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("{part:?}: `{op}` needs an integer, e.g. `key{op}3`"))?;
+            return Ok(make(key(k)?, n));
+        }
+    }
     if let Some((k, v)) = part.split_once("!=") {
         return Ok(Requirement::NotEquals(key(k)?, value(v)?));
     }
@@ -135,13 +160,19 @@ mod tests {
 
     #[test]
     fn selectors() {
-        let labels: BTreeMap<String, String> = [("zone", "a"), ("role", "edge"), ("gpu", "")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let labels: BTreeMap<String, String> =
+            [("zone", "a"), ("role", "edge"), ("gpu", ""), ("gen", "3")]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
         let m = |s: &str| LabelQuery::parse(s).unwrap().matches(&labels);
         assert!(m("zone=a"));
         assert!(m("zone==a"));
+        assert!(m("gen>2") && !m("gen>3") && m("gen<4") && !m("gen<3"));
+        assert!(
+            !m("zone>1") && !m("missing<9"),
+            "not an integer, or absent: no match"
+        );
         assert!(!m("zone=b"));
         assert!(m("zone!=b"));
         assert!(m("missing!=b"));
@@ -161,6 +192,8 @@ mod tests {
             "bad key=x",
             "a=b=c",
             "x inn (a)",
+            "gen>x",
+            "gen<",
         ] {
             assert!(LabelQuery::parse(bad).is_err(), "{bad:?} accepted");
         }
