@@ -226,3 +226,36 @@ fn colour_marks_only_the_problem_verdicts() {
     let (_, plain, _) = run(kds().args(["list", "-f"]).arg(demo()));
     assert!(!plain.contains('\u{1b}'), "NO_COLOR and a pipe: no colour");
 }
+
+/// The engine's warnings travel with each item (JSON) and go to stderr with the table, so a
+/// DaemonSet the snapshot cannot fully judge says so without disturbing stdout.
+#[test]
+fn engine_warnings_are_in_the_items_and_on_stderr() {
+    let file = rollout();
+    let (_, json_out, _) = run(kds().args(["list", "-A", "-o", "json", "-f"]).arg(&file));
+    let doc: Value = serde_json::from_str(&json_out).unwrap();
+    let warnings = |name: &str| -> Vec<String> {
+        let item = doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} listed"));
+        serde_json::from_value(item["warnings"].clone()).unwrap()
+    };
+    assert!(
+        warnings("fresh")
+            .iter()
+            .any(|w| w.contains("no ControllerRevisions")),
+        "{json_out}"
+    );
+    assert!(warnings("agent").is_empty(), "{json_out}");
+
+    let (_, table, err) = run(kds().args(["list", "-A", "-f"]).arg(&file));
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning: prod/fresh: ") && l.contains("ControllerRevisions")),
+        "{err}"
+    );
+    assert!(!table.contains("warning"), "{table}");
+}

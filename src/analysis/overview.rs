@@ -62,6 +62,8 @@ pub struct DaemonSetSummary {
     pub current_revision: Option<String>,
     /// Nodes whose verdict is `Missing`, `Pending` or `Failing`.
     pub problems: Problems,
+    /// What the engine could not judge or the reader should know (as in `WhyMissingReport`).
+    pub warnings: Vec<String>,
 }
 
 /// The nodes of one DaemonSet that make the answer "no".
@@ -132,6 +134,7 @@ fn summary(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> DaemonSetSummary 
         selector: kubectl_selector(ds.spec.selector.as_ref()),
         current_revision: state.revision().hash.clone(),
         problems,
+        warnings: state.warnings().to_vec(),
     }
 }
 

@@ -84,6 +84,12 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
                 width: ctx.width,
             };
             render::list::write_table(out, &list, view)?;
+            // As kubectl's warnings: on stderr, so the table stays clean for scripts.
+            for item in &list.items {
+                for w in &item.warnings {
+                    eprintln!("warning: {}/{}: {w}", item.namespace, item.name);
+                }
+            }
         }
     }
     Ok(if list.has_problems() {

@@ -200,6 +200,7 @@ mod tests {
                 total: problems.iter().map(|(_, n)| n).sum(),
                 by_verdict: problems.iter().copied().collect(),
             },
+            warnings: Vec::new(),
         }
     }
 
