@@ -129,3 +129,31 @@ fn rollout_status_fits_80_columns_with_commands_whole() {
     check(rest, 80, &cmds);
     insta::assert_snapshot!("rollout_status_demo_80_columns", text);
 }
+
+/// `-o wide` asks for everything: on a terminal too, no reason is cut.
+#[test]
+fn wide_keeps_whole_reasons_on_a_terminal() {
+    let snap = demo();
+    let inv = Inventory::new(&snap);
+    let ds = snap
+        .daemon_sets
+        .iter()
+        .find(|d| d.metadata.name == "log-collector")
+        .unwrap();
+    let report = why_missing(&inv, ds, None, now());
+    let render = |detail| {
+        let mut out = Vec::new();
+        let view = View {
+            detail,
+            headers: true,
+            color: false,
+            width: Some(80),
+        };
+        render::why_missing::write_report(&mut out, &report, view).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(render(Detail::Attention).contains('…'));
+    let wide = render(Detail::Wide);
+    assert!(!wide.contains('…'), "{wide}");
+    assert!(wide.lines().any(|l| l.chars().count() > 80), "{wide}");
+}

@@ -93,7 +93,9 @@ fn sorted_rows(status: &RolloutStatus, wide: bool) -> Vec<&NodeProgress> {
 }
 
 fn node_table(rows: &[&NodeProgress], view: StatusView, max_reason: Option<usize>) -> Table {
-    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]).fit_to(view.width);
+    // `-o wide` asks for everything: whole lines, as `list -o wide`.
+    let fit = view.width.filter(|_| !view.wide);
+    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]).fit_to(fit);
     for n in rows {
         let mut reason = reason_cell(n, view.wide);
         if let Some(max) = max_reason

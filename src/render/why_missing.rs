@@ -32,6 +32,12 @@ pub struct View {
     pub width: Option<usize>,
 }
 
+/// The width to cut the reason column to: the terminal's, except with `-o wide`, which asks
+/// for everything (as `list -o wide` and kubectl's wide output: whole lines).
+fn fit(view: View) -> Option<usize> {
+    view.width.filter(|_| view.detail != Detail::Wide)
+}
+
 /// A reason column: the first reason (and how many more), or every reason when `wide`.
 pub(crate) fn reason_cell(reasons: &[Reason], wide: bool) -> String {
     match reasons {
@@ -111,7 +117,7 @@ pub fn write_report<W: Write + ?Sized>(
             ds.name
         )?;
     } else {
-        let mut table = Table::new(&["node", "verdict", "pod", "reason"]).fit_to(view.width);
+        let mut table = Table::new(&["node", "verdict", "pod", "reason"]).fit_to(fit(view));
         for n in &rows {
             table.row(vec![
                 n.name.clone(),
@@ -170,7 +176,7 @@ pub fn write_node_report<W: Write + ?Sized>(
         )?;
     } else {
         let mut table =
-            Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]).fit_to(view.width);
+            Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]).fit_to(fit(view));
         for d in &rows {
             table.row(vec![
                 d.namespace.clone(),
