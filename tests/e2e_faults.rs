@@ -22,7 +22,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use e2e_support::{BEHAVIOR_ANNOTATION, DEFAULT_TIMEOUT, NodeOpts, TestEnv, kubeconfig_path};
+use e2e_support::{BEHAVIOR_ANNOTATION, DEFAULT_TIMEOUT, NodeOpts, TestEnv, serving};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::{Value, json};
@@ -68,20 +68,6 @@ fn fresh_informers() -> Result<()> {
     cluster_sh(&["restart", "kube-scheduler"])?;
     cluster_sh(&["restart", "kube-controller-manager"])?;
     Ok(())
-}
-
-/// Starts the plugin against the test cluster (admin), in the test's namespace.
-fn spawn(env: &TestEnv, args: &[&str]) -> Result<Child> {
-    Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
-        .env("KUBECONFIG", kubeconfig_path()?)
-        .env("NO_COLOR", "1")
-        .arg(format!("--namespace={}", env.ns))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("starting kubectl-ds")
 }
 
 /// Forwards a child's output lines, each with the moment it was read, to a channel.
@@ -143,63 +129,6 @@ fn drain(rx: &mpsc::Receiver<(Instant, String)>, seen: &mut Vec<(Instant, String
     while let Ok(item) = rx.recv_timeout(Duration::from_secs(5)) {
         seen.push(item);
     }
-}
-
-/// `nodes` simulated nodes running an OnDelete DaemonSet `agent` (busybox:1), all Ready.
-async fn on_delete_daemon_set(env: &TestEnv, nodes: usize) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    for i in 1..=nodes {
-        names.push(
-            env.create_node(&format!("w{i}"), NodeOpts::default())
-                .await?,
-        );
-    }
-    env.wait_nodes_initialized(&names, DEFAULT_TIMEOUT).await?;
-    let mut ds = json!({
-        "apiVersion": "apps/v1", "kind": "DaemonSet",
-        "metadata": {"name": NAME},
-        "spec": {
-            "selector": {"matchLabels": {"app": NAME}},
-            "updateStrategy": {"type": "OnDelete"},
-            "template": {
-                "metadata": {"labels": {"app": NAME}},
-                "spec": {"containers": [{"name": "agent", "image": "busybox:1"}],
-                         "terminationGracePeriodSeconds": 5}
-            }
-        }
-    });
-    env.isolate(&mut ds);
-    env.apply_value(&ds).await?;
-    env.wait_ds_ready(NAME, i32::try_from(nodes)?, DEFAULT_TIMEOUT)
-        .await?;
-    names.sort();
-    Ok(names)
-}
-
-/// A new image (and sim behaviour) for `agent`; waits until the controller has observed it.
-async fn update(env: &TestEnv, image: &str, behavior: &str) -> Result<()> {
-    env.daemonsets()
-        .patch(
-            NAME,
-            &PatchParams::default(),
-            &Patch::Strategic(json!({"spec": {"template": {
-                "metadata": {"annotations": {BEHAVIOR_ANNOTATION: behavior}},
-                "spec": {"containers": [{"name": "agent", "image": image}]}
-            }}})),
-        )
-        .await?;
-    env.wait_ds(NAME, DEFAULT_TIMEOUT, "the new template observed", |_| true)
-        .await?;
-    Ok(())
-}
-
-/// Ready and not being deleted.
-fn serving(p: &Pod) -> bool {
-    p.metadata.deletion_timestamp.is_none()
-        && p.status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// node → [(pod uid, serving)] of `agent`'s pods, through `api` (the caller's own client).
@@ -269,10 +198,8 @@ async fn apiserver_restart_during_rollout_status() -> Result<()> {
         .await?;
 
     let started = Instant::now();
-    let mut child = spawn(
-        &env,
-        &["rollout", "status", "log-collector", "--timeout", "120s"],
-    )?;
+    let mut child =
+        env.spawn_kubectl_ds(&["rollout", "status", "log-collector", "--timeout", "120s"])?;
     let out_rx = lines(child.stdout.take().context("stdout")?);
     let err_rx = lines(child.stderr.take().context("stderr")?);
     let mut out = Vec::new();
@@ -329,8 +256,9 @@ async fn apiserver_restart_during_rollout_status() -> Result<()> {
 #[ignore = "needs the local control plane; restarts the kube-apiserver"]
 async fn apiserver_restart_during_replace() -> Result<()> {
     let env = TestEnv::new("fault-replace").await?;
-    let nodes = on_delete_daemon_set(&env, 4).await?;
-    update(&env, "busybox:2", "slow-start=3s").await?;
+    let nodes = env.on_delete_daemon_set(NAME, 4).await?;
+    env.update_agent_image(NAME, "busybox:2", Some("slow-start=3s"))
+        .await?;
     // The observer's own client and API.
     let observer: Api<Pod> = Api::namespaced(e2e_support::admin_client().await?, &env.ns);
     let before = agent_pods(&observer).await?;
@@ -340,18 +268,15 @@ async fn apiserver_restart_during_replace() -> Result<()> {
         .collect();
 
     let started = Instant::now();
-    let mut child = spawn(
-        &env,
-        &[
-            "replace",
-            NAME,
-            "--all-outdated",
-            "--max-unavailable",
-            "2",
-            "-o",
-            "json",
-        ],
-    )?;
+    let mut child = env.spawn_kubectl_ds(&[
+        "replace",
+        NAME,
+        "--all-outdated",
+        "--max-unavailable",
+        "2",
+        "-o",
+        "json",
+    ])?;
     let mut stdout_pipe = child.stdout.take().context("stdout")?;
     let stdout_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -486,27 +411,25 @@ async fn apiserver_restart_during_replace() -> Result<()> {
 #[ignore = "needs the local control plane; stops the kube-controller-manager"]
 async fn controller_manager_stopped_during_replace() -> Result<()> {
     let env = TestEnv::new("fault-kcm").await?;
-    let nodes = on_delete_daemon_set(&env, 3).await?;
-    update(&env, "busybox:2", "running").await?;
+    let nodes = env.on_delete_daemon_set(NAME, 3).await?;
+    env.update_agent_image(NAME, "busybox:2", Some("running"))
+        .await?;
     let before = agent_pods(&env.pods()).await?;
 
     let guard = StartOnDrop("kube-controller-manager");
     cluster_sh(&["stop", "kube-controller-manager"])?;
     let started = Instant::now();
-    let mut child = spawn(
-        &env,
-        &[
-            "replace",
-            NAME,
-            "--all-outdated",
-            "--max-unavailable",
-            "1",
-            "--timeout",
-            "10s",
-            "-o",
-            "json",
-        ],
-    )?;
+    let mut child = env.spawn_kubectl_ds(&[
+        "replace",
+        NAME,
+        "--all-outdated",
+        "--max-unavailable",
+        "1",
+        "--timeout",
+        "10s",
+        "-o",
+        "json",
+    ])?;
     let mut stdout_pipe = child.stdout.take().context("stdout")?;
     let stdout_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -603,10 +526,8 @@ async fn apiserver_down_longer_than_the_budget_ends_with_one_error_line() -> Res
             }}})),
         )
         .await?;
-    let mut child = spawn(
-        &env,
-        &["rollout", "status", "log-collector", "--timeout", "5m"],
-    )?;
+    let mut child =
+        env.spawn_kubectl_ds(&["rollout", "status", "log-collector", "--timeout", "5m"])?;
     let out_rx = lines(child.stdout.take().context("stdout")?);
     let err_rx = lines(child.stderr.take().context("stderr")?);
     let mut out = Vec::new();

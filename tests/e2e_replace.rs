@@ -12,67 +12,16 @@ mod e2e_support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use e2e_support::{BEHAVIOR_ANNOTATION, DEFAULT_TIMEOUT, NodeOpts, TestEnv, kubeconfig_path};
-use k8s_openapi::api::core::v1::Pod;
-use kube::api::{ListParams, Patch, PatchParams};
+use anyhow::{Result, bail};
+use e2e_support::{TestEnv, serving};
+use kube::api::ListParams;
 use serde_json::{Value, json};
 
 const NAME: &str = "agent";
-
-/// `nodes` simulated nodes running an OnDelete DaemonSet `agent` (busybox:1), all Ready.
-async fn on_delete_daemon_set(env: &TestEnv, nodes: usize) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    for i in 1..=nodes {
-        names.push(
-            env.create_node(&format!("w{i}"), NodeOpts::default())
-                .await?,
-        );
-    }
-    env.wait_nodes_initialized(&names, DEFAULT_TIMEOUT).await?;
-    let mut ds = json!({
-        "apiVersion": "apps/v1", "kind": "DaemonSet",
-        "metadata": {"name": NAME},
-        "spec": {
-            "selector": {"matchLabels": {"app": NAME}},
-            "updateStrategy": {"type": "OnDelete"},
-            "template": {
-                "metadata": {"labels": {"app": NAME}},
-                "spec": {"containers": [{"name": "agent", "image": "busybox:1"}],
-                         "terminationGracePeriodSeconds": 5}
-            }
-        }
-    });
-    env.isolate(&mut ds);
-    env.apply_value(&ds).await?;
-    env.wait_ds_ready(NAME, i32::try_from(nodes)?, DEFAULT_TIMEOUT)
-        .await?;
-    names.sort();
-    Ok(names)
-}
-
-/// Changes the template's image (and the sim's behaviour for the new pods), then waits until the
-/// controller has observed it.
-async fn update(env: &TestEnv, image: &str, behavior: Option<&str>) -> Result<()> {
-    let mut template = json!({"spec": {"containers": [{"name": "agent", "image": image}]}});
-    if let Some(b) = behavior {
-        template["metadata"] = json!({"annotations": {BEHAVIOR_ANNOTATION: b}});
-    }
-    env.daemonsets()
-        .patch(
-            NAME,
-            &PatchParams::default(),
-            &Patch::Strategic(json!({"spec": {"template": template}})),
-        )
-        .await?;
-    env.wait_ds(NAME, DEFAULT_TIMEOUT, "the new template observed", |_| true)
-        .await?;
-    Ok(())
-}
 
 /// node → (pod uid, revision hash, ready and not terminating) of the DaemonSet's pods.
 async fn pods_by_node(env: &TestEnv) -> Result<BTreeMap<String, Vec<(String, String, bool)>>> {
@@ -97,29 +46,6 @@ async fn pods_by_node(env: &TestEnv) -> Result<BTreeMap<String, Vec<(String, Str
         out.entry(node).or_default().push((uid, hash, serving(&p)));
     }
     Ok(out)
-}
-
-/// Ready and not being deleted.
-fn serving(p: &Pod) -> bool {
-    p.metadata.deletion_timestamp.is_none()
-        && p.status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
-
-/// Starts the plugin against the test cluster, in the test's namespace.
-fn spawn(env: &TestEnv, args: &[&str]) -> Result<Child> {
-    Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
-        .env("KUBECONFIG", kubeconfig_path()?)
-        .env("NO_COLOR", "1")
-        .arg(format!("--namespace={}", env.ns))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("starting kubectl-ds")
 }
 
 /// Waits for the child (bounded), returning (exit code, stdout, stderr).
@@ -200,24 +126,22 @@ fn outcomes(report: &Value) -> Vec<(String, String)> {
 #[ignore = "needs the local control plane"]
 async fn six_nodes_two_at_a_time_never_more_than_two_down() -> Result<()> {
     let env = TestEnv::new("replace-six").await?;
-    let nodes = on_delete_daemon_set(&env, 6).await?;
+    let nodes = env.on_delete_daemon_set(NAME, 6).await?;
     let before = pods_by_node(&env).await?;
     // New pods take 2 s to become Ready: long enough for the observer to see every batch.
-    update(&env, "busybox:2", Some("slow-start=2s")).await?;
+    env.update_agent_image(NAME, "busybox:2", Some("slow-start=2s"))
+        .await?;
 
     let start = Instant::now();
-    let child = spawn(
-        &env,
-        &[
-            "replace",
-            NAME,
-            "--all-outdated",
-            "--max-unavailable",
-            "2",
-            "-o",
-            "json",
-        ],
-    )?;
+    let child = env.spawn_kubectl_ds(&[
+        "replace",
+        NAME,
+        "--all-outdated",
+        "--max-unavailable",
+        "2",
+        "-o",
+        "json",
+    ])?;
     // The observer: how many nodes lack a Ready pod, sampled while the command runs.
     let mut worst = 0;
     let mut samples = 0;
@@ -290,25 +214,22 @@ async fn six_nodes_two_at_a_time_never_more_than_two_down() -> Result<()> {
 #[ignore = "needs the local control plane"]
 async fn a_bad_image_stops_after_the_first_batch_with_exit_3() -> Result<()> {
     let env = TestEnv::new("replace-bad").await?;
-    let nodes = on_delete_daemon_set(&env, 4).await?;
+    let nodes = env.on_delete_daemon_set(NAME, 4).await?;
     let before = pods_by_node(&env).await?;
-    update(&env, "busybox:bad", None).await?;
+    env.update_agent_image(NAME, "busybox:bad", None).await?;
 
     let start = Instant::now();
-    let child = spawn(
-        &env,
-        &[
-            "replace",
-            NAME,
-            "--all-outdated",
-            "--max-unavailable",
-            "2",
-            "--timeout",
-            "60s",
-            "-o",
-            "json",
-        ],
-    )?;
+    let child = env.spawn_kubectl_ds(&[
+        "replace",
+        NAME,
+        "--all-outdated",
+        "--max-unavailable",
+        "2",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ])?;
     let (code, out, err) = finish(child, Duration::from_secs(90))?;
     eprintln!("bad image run took {:?}", start.elapsed());
     assert_eq!(code, 3, "stdout:\n{out}\nstderr:\n{err}");
@@ -358,22 +279,19 @@ async fn a_bad_image_stops_after_the_first_batch_with_exit_3() -> Result<()> {
 #[ignore = "needs the local control plane"]
 async fn canary_then_continue() -> Result<()> {
     let env = TestEnv::new("replace-canary").await?;
-    let nodes = on_delete_daemon_set(&env, 3).await?;
-    update(&env, "busybox:2", None).await?;
+    let nodes = env.on_delete_daemon_set(NAME, 3).await?;
+    env.update_agent_image(NAME, "busybox:2", None).await?;
 
     let start = Instant::now();
-    let child = spawn(
-        &env,
-        &[
-            "replace",
-            NAME,
-            "--all-outdated",
-            "--canary",
-            "1",
-            "-o",
-            "json",
-        ],
-    )?;
+    let child = env.spawn_kubectl_ds(&[
+        "replace",
+        NAME,
+        "--all-outdated",
+        "--canary",
+        "1",
+        "-o",
+        "json",
+    ])?;
     let (code, out, err) = finish(child, Duration::from_secs(60))?;
     eprintln!("canary run took {:?}", start.elapsed());
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
@@ -397,7 +315,7 @@ async fn canary_then_continue() -> Result<()> {
 
     // The printed command continues where the canary stopped.
     let args: Vec<&str> = next.split_whitespace().skip(2).collect();
-    let (code, out, err) = finish(spawn(&env, &args)?, Duration::from_secs(60))?;
+    let (code, out, err) = finish(env.spawn_kubectl_ds(&args)?, Duration::from_secs(60))?;
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
     assert!(
         out.contains("replaced 2 node(s) in 2 batch(es) [completed]"),
@@ -417,12 +335,13 @@ async fn canary_then_continue() -> Result<()> {
 #[ignore = "needs the local control plane"]
 async fn ctrl_c_finishes_the_batch_in_flight_and_reports_exactly() -> Result<()> {
     let env = TestEnv::new("replace-sigint").await?;
-    let nodes = on_delete_daemon_set(&env, 4).await?;
+    let nodes = env.on_delete_daemon_set(NAME, 4).await?;
     let before = pods_by_node(&env).await?;
-    update(&env, "busybox:2", Some("slow-start=3s")).await?;
+    env.update_agent_image(NAME, "busybox:2", Some("slow-start=3s"))
+        .await?;
 
     let start = Instant::now();
-    let mut child = spawn(&env, &["replace", NAME, "--all-outdated", "-o", "json"])?;
+    let mut child = env.spawn_kubectl_ds(&["replace", NAME, "--all-outdated", "-o", "json"])?;
     let rx = stderr_lines(&mut child);
     let mut seen = Vec::new();
     wait_for_line(&rx, ": deleted pod ", &mut seen)?;
@@ -466,11 +385,12 @@ async fn ctrl_c_finishes_the_batch_in_flight_and_reports_exactly() -> Result<()>
 #[ignore = "needs the local control plane"]
 async fn a_second_ctrl_c_leaves_at_once() -> Result<()> {
     let env = TestEnv::new("replace-sigint2").await?;
-    let nodes = on_delete_daemon_set(&env, 2).await?;
+    let nodes = env.on_delete_daemon_set(NAME, 2).await?;
     // The new pods would take a minute.
-    update(&env, "busybox:2", Some("slow-start=60s")).await?;
+    env.update_agent_image(NAME, "busybox:2", Some("slow-start=60s"))
+        .await?;
 
-    let mut child = spawn(&env, &["replace", NAME, "--all-outdated", "-o", "json"])?;
+    let mut child = env.spawn_kubectl_ds(&["replace", NAME, "--all-outdated", "-o", "json"])?;
     let rx = stderr_lines(&mut child);
     let mut seen = Vec::new();
     wait_for_line(&rx, ": deleted pod ", &mut seen)?;
@@ -503,8 +423,8 @@ async fn a_second_ctrl_c_leaves_at_once() -> Result<()> {
 #[ignore = "needs the local control plane"]
 async fn server_dry_run_deletes_nothing_and_rbac_refusals_are_reported() -> Result<()> {
     let env = TestEnv::new("replace-dry").await?;
-    on_delete_daemon_set(&env, 2).await?;
-    update(&env, "busybox:2", None).await?;
+    env.on_delete_daemon_set(NAME, 2).await?;
+    env.update_agent_image(NAME, "busybox:2", None).await?;
     let before = pods_by_node(&env).await?;
 
     // The operator may delete pods: the API server validates both deletes, nothing changes.

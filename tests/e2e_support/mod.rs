@@ -551,6 +551,78 @@ impl TestEnv {
             .context("running kubectl-ds")
     }
 
+    /// Starts the plugin (admin) in the test's namespace with piped stdout and stderr, for tests
+    /// that watch its output while it runs.
+    pub fn spawn_kubectl_ds(&self, args: &[&str]) -> Result<std::process::Child> {
+        use std::process::Stdio;
+        Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+            .env("KUBECONFIG", kubeconfig_path()?)
+            .env("NO_COLOR", "1")
+            .arg(format!("--namespace={}", self.ns))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting kubectl-ds")
+    }
+
+    /// `nodes` simulated nodes (`w1`…) running an OnDelete DaemonSet `name` (busybox:1, one
+    /// container also called `agent`), all Ready; returns the node names, sorted.
+    pub async fn on_delete_daemon_set(&self, name: &str, nodes: usize) -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for i in 1..=nodes {
+            names.push(
+                self.create_node(&format!("w{i}"), NodeOpts::default())
+                    .await?,
+            );
+        }
+        self.wait_nodes_initialized(&names, DEFAULT_TIMEOUT).await?;
+        let mut ds = json!({
+            "apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name},
+            "spec": {
+                "selector": {"matchLabels": {"app": name}},
+                "updateStrategy": {"type": "OnDelete"},
+                "template": {
+                    "metadata": {"labels": {"app": name}},
+                    "spec": {"containers": [{"name": "agent", "image": "busybox:1"}],
+                             "terminationGracePeriodSeconds": 5}
+                }
+            }
+        });
+        self.isolate(&mut ds);
+        self.apply_value(&ds).await?;
+        self.wait_ds_ready(name, i32::try_from(nodes)?, DEFAULT_TIMEOUT)
+            .await?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Changes the image of `name`'s `agent` container (and the sim's behaviour for the new
+    /// pods), then waits until the controller has observed it.
+    pub async fn update_agent_image(
+        &self,
+        name: &str,
+        image: &str,
+        behavior: Option<&str>,
+    ) -> Result<()> {
+        let mut template = json!({"spec": {"containers": [{"name": "agent", "image": image}]}});
+        if let Some(b) = behavior {
+            template["metadata"] = json!({"annotations": {BEHAVIOR_ANNOTATION: b}});
+        }
+        self.daemonsets()
+            .patch(
+                name,
+                &PatchParams::default(),
+                &Patch::Strategic(json!({"spec": {"template": template}})),
+            )
+            .await?;
+        self.wait_ds(name, DEFAULT_TIMEOUT, "the new template observed", |_| true)
+            .await?;
+        Ok(())
+    }
+
     /// Best-effort cleanup: deletes the namespace, waits (bounded) for its pods to be gone while
     /// the nodes still exist (the sim-kubelet finalises their deletion), then deletes the nodes.
     pub async fn cleanup(&self) -> Result<()> {
@@ -615,4 +687,13 @@ impl Drop for TestEnv {
         });
         let _ = handle.join();
     }
+}
+
+/// Ready and not being deleted.
+pub fn serving(p: &Pod) -> bool {
+    p.metadata.deletion_timestamp.is_none()
+        && p.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
