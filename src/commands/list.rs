@@ -9,7 +9,7 @@ use crate::analysis::label_query::LabelQuery;
 use crate::analysis::overview::summarize;
 use crate::cli::ListArgs;
 use crate::cluster::Cluster;
-use crate::context::{Context, NamespaceScope, OutputFormat, Source};
+use crate::context::{Context, OutputFormat, Source};
 use crate::model::{DaemonSet, Snapshot};
 use crate::render::{self, list::View};
 
@@ -29,20 +29,14 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
         Source::Files(_) => offline_snapshot(ctx)?,
         Source::Live { .. } => {
             let cluster = super::connect(ctx).await?;
-            let namespace = match &ctx.namespace {
-                NamespaceScope::Explicit(ns) => Some(ns.clone()),
-                NamespaceScope::Default => Some(cluster.default_namespace().to_owned()),
-                NamespaceScope::All => None,
-            };
+            let namespace = super::live_namespace(ctx, &cluster);
             let snapshot = fetch(
                 &cluster,
                 namespace.as_deref(),
                 selector.as_ref().map(LabelQuery::as_str),
             )
             .await?;
-            if ctx.verbose {
-                eprintln!("I {} API requests", cluster.request_count());
-            }
+            super::log_request_count(ctx, &cluster);
             (snapshot, namespace)
         }
     };

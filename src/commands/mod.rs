@@ -168,6 +168,22 @@ pub async fn connect(ctx: &Context) -> anyhow::Result<crate::cluster::Cluster> {
     .await
 }
 
+/// The namespace a live command looks in: `-n`, else the kubeconfig context's; `None` with `-A`.
+pub fn live_namespace(ctx: &Context, cluster: &crate::cluster::Cluster) -> Option<String> {
+    match &ctx.namespace {
+        NamespaceScope::Explicit(ns) => Some(ns.clone()),
+        NamespaceScope::Default => Some(cluster.default_namespace().to_owned()),
+        NamespaceScope::All => None,
+    }
+}
+
+/// With `-v`, the number of API requests the command made (the request budget, visible).
+pub fn log_request_count(ctx: &Context, cluster: &crate::cluster::Cluster) {
+    if ctx.verbose {
+        eprintln!("I {} API requests", cluster.request_count());
+    }
+}
+
 /// The non-terminal pods on `nodes` (for the resource and host-port analysis of pending pods):
 /// a field selector for one node, one paginated list of all running pods for several — so the
 /// request count does not grow with the number of nodes.

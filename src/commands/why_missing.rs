@@ -9,7 +9,7 @@ use crate::Outcome;
 use crate::analysis::{Inventory, node_report, why_missing};
 use crate::cli::WhyMissingArgs;
 use crate::cluster::{self, Cluster};
-use crate::context::{Context, NamespaceScope, OutputFormat, Source};
+use crate::context::{Context, OutputFormat, Source};
 use crate::model::{DaemonSet, Node, Snapshot};
 use crate::render::{
     self,
@@ -110,11 +110,7 @@ async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Opti
         Source::Files(_) => offline_snapshot(ctx),
         Source::Live { .. } => {
             let cluster = super::connect(ctx).await?;
-            let namespace = match &ctx.namespace {
-                NamespaceScope::Explicit(ns) => Some(ns.clone()),
-                NamespaceScope::Default => Some(cluster.default_namespace().to_owned()),
-                NamespaceScope::All => None,
-            };
+            let namespace = super::live_namespace(ctx, &cluster);
             let snapshot = match target {
                 Target::DaemonSet { name, .. } => {
                     let ns = namespace
@@ -124,9 +120,7 @@ async fn fetch(ctx: &Context, target: &Target) -> anyhow::Result<(Snapshot, Opti
                 }
                 Target::Node(node) => fetch_for_node(&cluster, namespace.as_deref(), node).await?,
             };
-            if ctx.verbose {
-                eprintln!("I {} API requests", cluster.request_count());
-            }
+            super::log_request_count(ctx, &cluster);
             Ok((snapshot, namespace))
         }
     }

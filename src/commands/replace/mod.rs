@@ -147,9 +147,7 @@ pub async fn run(
             )
             .await;
             signals.abort();
-            if ctx.verbose {
-                eprintln!("I {} API requests", cluster.request_count());
-            }
+            crate::commands::log_request_count(ctx, &cluster);
             match result {
                 Ok(report) => report,
                 Err(e) if e.is::<InterruptedBeforeStart>() => {

@@ -40,9 +40,7 @@ pub async fn run(
             let ds = get_daemon_set(&cluster, &ns, name).await?;
             let pods = list_ds_pods(&cluster, &ds).await?;
             let revisions = list_ds_revisions(&cluster, &ds).await?;
-            if ctx.verbose {
-                eprintln!("I {} API requests", cluster.request_count());
-            }
+            crate::commands::log_request_count(ctx, &cluster);
             let snapshot = Snapshot {
                 pods,
                 revisions,

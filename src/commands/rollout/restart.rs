@@ -26,9 +26,7 @@ pub async fn run(
     let cluster = connect(ctx).await?;
     let ns = live_namespace(ctx, &cluster);
     let result = restart(&cluster, &ns, args, ctx.now, out, &mut std::io::stderr()).await;
-    if ctx.verbose {
-        eprintln!("I {} API requests", cluster.request_count());
-    }
+    crate::commands::log_request_count(ctx, &cluster);
     result
 }
 

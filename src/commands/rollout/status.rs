@@ -53,9 +53,7 @@ pub async fn run(
             let terminal =
                 std::io::stdout().is_terminal() && std::env::var("TERM").as_deref() != Ok("dumb");
             let result = run_live(ctx, args, &cluster, &ns, terminal, out).await;
-            if ctx.verbose {
-                eprintln!("I {} API requests", cluster.request_count());
-            }
+            crate::commands::log_request_count(ctx, &cluster);
             result
         }
     }
