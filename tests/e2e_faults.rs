@@ -577,3 +577,73 @@ async fn apiserver_down_longer_than_the_budget_ends_with_one_error_line() -> Res
     env.cleanup().await?;
     Ok(())
 }
+
+/// Sends `signal` (`STOP` / `CONT`) to the cluster's kube-apiserver.
+fn signal_apiserver(signal: &str) -> Result<()> {
+    let pid_file = e2e_support::cluster_dir()?.join("pids/kube-apiserver.pid");
+    let pid = std::fs::read_to_string(&pid_file)
+        .with_context(|| format!("reading {}", pid_file.display()))?;
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.trim().to_owned()])
+        .status()
+        .context("running kill")?;
+    ensure!(status.success(), "kill -{signal} {pid} failed");
+    Ok(())
+}
+
+/// Resumes a frozen apiserver when dropped (also when the test fails).
+struct ContinueOnDrop;
+
+impl Drop for ContinueOnDrop {
+    fn drop(&mut self) {
+        if let Err(e) = signal_apiserver("CONT") {
+            eprintln!("could not resume the kube-apiserver: {e:#}");
+        }
+    }
+}
+
+/// A kube-apiserver that accepts connections but never answers (frozen with SIGSTOP — a hung
+/// control plane, not a closed port): `--request-timeout 2s` ends the command with one error
+/// line in seconds instead of hanging, and nothing is retried past that bound.
+#[tokio::test]
+#[ignore = "needs the local control plane; freezes the kube-apiserver for a few seconds"]
+async fn a_frozen_apiserver_is_bounded_by_request_timeout() -> Result<()> {
+    let env = TestEnv::new("fault-frozen").await?;
+    let ns = env.ns.clone();
+    let guard = ContinueOnDrop;
+    signal_apiserver("STOP")?;
+    let started = Instant::now();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+            .env("KUBECONFIG", e2e_support::kubeconfig_path()?)
+            .env("NO_COLOR", "1")
+            .args(["list", "-n", &ns, "--request-timeout", "2s"])
+            .stdin(Stdio::null())
+            .output()
+            .context("running kubectl-ds")
+    })
+    .await??;
+    let took = started.elapsed();
+    drop(guard);
+    fresh_informers()?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    eprintln!(
+        "list against a frozen apiserver: exit {:?} after {took:?}\n{stderr}",
+        out.status.code()
+    );
+
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(15),
+        "{took:?}: {stderr}"
+    );
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert_eq!(
+        errors[0], "error: the API server did not answer within 2s",
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    env.cleanup().await?;
+    Ok(())
+}
