@@ -345,6 +345,17 @@ struct InFlight {
     new_pod_uid: Option<String>,
     events_read: Option<Instant>,
     events: Vec<KubeEvent>,
+    /// Set when the node ran out of `--timeout`.
+    timed_out: Option<TimedOut>,
+}
+
+/// How a node ran out of `--timeout`: the stop line names the suspect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimedOut {
+    /// No pod was created and nothing was reported: the DaemonSet controller.
+    NoReplacement,
+    /// A pod exists but never became Ready and available.
+    NotReady,
 }
 
 /// A reason to stop: the status and one sentence.
@@ -610,6 +621,7 @@ impl Run<'_, '_> {
                         new_pod_uid: None,
                         events_read: None,
                         events: Vec::new(),
+                        timed_out: None,
                     });
                 }
                 Err(e) => {
@@ -715,31 +727,24 @@ impl Run<'_, '_> {
                 .nodes
                 .iter()
                 .find(|e| e.name == f.target.node && e.outcome == NodeOutcome::Failed)
+                .map(|e| (e, f.timed_out))
         });
-        if let Some(entry) = failed {
-            if entry.new_pod.is_none()
-                && entry
-                    .message
-                    .as_deref()
-                    .is_some_and(|m| m.starts_with("no replacement pod"))
-            {
+        if let Some((entry, timed_out)) = failed {
+            let timeout = crate::cluster::format_duration(self.opts.timeout);
+            if timed_out == Some(TimedOut::NoReplacement) {
                 return Some((
                     RunStatus::Failed,
                     format!(
-                        "stopped: node {} got no replacement pod within --timeout {} (is kube-controller-manager running?); no further batch was started",
+                        "stopped: node {} got no replacement pod within --timeout {timeout} (is kube-controller-manager running?); no further batch was started",
                         entry.name,
-                        crate::cluster::format_duration(self.opts.timeout)
                     ),
                 ));
             }
-            let why = match (&entry.message, entry.reasons.first()) {
-                (Some(m), _) if m.starts_with("not Ready within") => format!(
-                    "not Ready within --timeout {}",
-                    crate::cluster::format_duration(self.opts.timeout)
-                ),
-                (_, Some(r)) => r.code().to_owned(),
-                (Some(m), None) => m.clone(),
-                (None, None) => "failed".to_owned(),
+            let why = match (timed_out, &entry.message, entry.reasons.first()) {
+                (Some(TimedOut::NotReady), _, _) => format!("not Ready within --timeout {timeout}"),
+                (_, _, Some(r)) => r.code().to_owned(),
+                (_, Some(m), None) => m.clone(),
+                (_, None, None) => "failed".to_owned(),
             };
             return Some((
                 RunStatus::Failed,
@@ -964,16 +969,21 @@ impl Run<'_, '_> {
                         if f.since.elapsed() >= self.opts.timeout {
                             f.resolved = true;
                             let timeout = crate::cluster::format_duration(self.opts.timeout);
-                            let text = if pod.is_none() && code == "NotYetObserved" {
-                                // Nothing was created and nothing reported: the controller is
-                                // the suspect, not the pod.
-                                format!(
-                                    "no replacement pod appeared within --timeout {timeout}: the DaemonSet controller did not create one; check that kube-controller-manager runs and its log (last state {code}: {message})"
-                                )
+                            // Nothing created and nothing reported: the controller is the
+                            // suspect, not the pod.
+                            let kind = if pod.is_none() && code == "NotYetObserved" {
+                                TimedOut::NoReplacement
                             } else {
-                                format!(
+                                TimedOut::NotReady
+                            };
+                            f.timed_out = Some(kind);
+                            let text = match kind {
+                                TimedOut::NoReplacement => format!(
+                                    "no replacement pod appeared within --timeout {timeout}: the DaemonSet controller did not create one; check that kube-controller-manager runs and its log (last state {code}: {message})"
+                                ),
+                                TimedOut::NotReady => format!(
                                     "not Ready within --timeout {timeout} (last state {code}: {message})"
-                                )
+                                ),
                             };
                             entry.outcome = NodeOutcome::Failed;
                             entry.new_pod = pod.clone();
