@@ -146,8 +146,7 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
         async move {
             let result: anyhow::Result<()> = async {
                 let container = container_for(cluster, pod, args.container.as_deref()).await?;
-                let prefix =
-                    many.then(|| format!("[node/{node} pod/{}/{container}] ", pod.metadata.name));
+                let prefix = many.then(|| line_prefix(node, &pod.metadata.name, &container));
                 let mut stream = cluster
                     .pod_logs(
                         &pod.metadata.namespace,
@@ -173,21 +172,15 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
                             };
                             let complete: Vec<u8> = pending.drain(..=last).collect();
                             let mut w = out.borrow_mut();
-                            for line in complete.split_inclusive(|b| *b == b'\n') {
-                                w.write_all(p.as_bytes())?;
-                                w.write_all(line)?;
-                            }
+                            write_prefixed(&mut **w, p, &complete)?;
                             if args.follow {
                                 w.flush()?;
                             }
                         }
                     }
                 }
-                if let (Some(p), false) = (&prefix, pending.is_empty()) {
-                    let mut w = out.borrow_mut();
-                    w.write_all(p.as_bytes())?;
-                    w.write_all(&pending)?;
-                    w.write_all(b"\n")?;
+                if let Some(p) = &prefix {
+                    write_prefixed(&mut **out.borrow_mut(), p, &pending)?;
                 }
                 Ok(())
             }
@@ -263,6 +256,23 @@ fn check_offline(args: &LogsArgs, paths: &[PathBuf]) -> anyhow::Result<()> {
     }
 }
 
+/// The prefix of every line when several pods are read, as `kubectl logs --prefix` writes it.
+fn line_prefix(node: &str, pod: &str, container: &str) -> String {
+    format!("[node/{node} pod/{pod}/{container}] ")
+}
+
+/// Writes each line of `text` after `prefix`; a last line without a newline gets one.
+fn write_prefixed(out: &mut dyn Write, prefix: &str, text: &[u8]) -> std::io::Result<()> {
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        out.write_all(prefix.as_bytes())?;
+        out.write_all(line)?;
+        if !line.ends_with(b"\n") {
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
 /// `logs --from-file DIR`: each target's container section of `DIR/NS/POD/logs.txt`, `--tail`
 /// applied here, prefixed as live when there are several nodes.
 fn from_dump(
@@ -302,15 +312,8 @@ fn from_dump(
             if !many {
                 return Ok(out.write_all(logs.as_bytes())?);
             }
-            let prefix = format!("[node/{} pod/{name}/{container}] ", target.node);
-            for line in logs.split_inclusive('\n') {
-                out.write_all(prefix.as_bytes())?;
-                out.write_all(line.as_bytes())?;
-                if !line.ends_with('\n') {
-                    out.write_all(b"\n")?;
-                }
-            }
-            Ok(())
+            let prefix = line_prefix(target.node, name, &container);
+            Ok(write_prefixed(out, &prefix, logs.as_bytes())?)
         })();
         if let Err(e) = result {
             if !many || crate::is_broken_pipe(&e) {
@@ -329,4 +332,22 @@ fn from_dump(
     } else {
         Outcome::Success
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_gets_the_prefix_and_a_last_line_its_newline() {
+        let prefix = line_prefix("n1", "agent-x", "agent");
+        assert_eq!(prefix, "[node/n1 pod/agent-x/agent] ");
+        let mut out = Vec::new();
+        write_prefixed(&mut out, &prefix, b"one\ntwo\nthree").unwrap();
+        write_prefixed(&mut out, &prefix, b"").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[node/n1 pod/agent-x/agent] one\n[node/n1 pod/agent-x/agent] two\n[node/n1 pod/agent-x/agent] three\n"
+        );
+    }
 }
