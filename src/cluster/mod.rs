@@ -346,10 +346,7 @@ impl Cluster {
     /// # Errors
     /// See [`ClusterError`].
     pub async fn list_daemon_sets(&self, ns: Option<&str>) -> anyhow::Result<Vec<DaemonSet>> {
-        let op = Op::new("list", "daemonsets", ns);
-        Ok(self
-            .list(op, &collection(APPS, ns, "daemonsets")?, None, None)
-            .await?)
+        self.list_daemon_sets_selected(ns, None).await
     }
 
     /// DaemonSets of one namespace or of all (`None`) whose labels match `label_selector`
