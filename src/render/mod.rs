@@ -7,6 +7,7 @@ pub mod list;
 pub mod pod;
 pub mod replace;
 pub mod rollout;
+pub mod safe;
 pub mod style;
 pub mod table;
 pub mod why_missing;
