@@ -654,9 +654,11 @@ async fn status_watch_relists_after_410_and_ends_when_rolled_out() {
                 event_line("MODIFIED", &rolling(2, 2, "30")),
             ],
         ],
+        // Both pods already run the new revision: the status counts catch up with the
+        // MODIFIED event (complete needs both the counts and the pods).
         vec![
             ds_pod("agent", "agent-a", "a", "h2"),
-            ds_pod("agent", "agent-b", "b", "h1"),
+            ds_pod("agent", "agent-b", "b", "h2"),
         ],
     );
     let (result, out) = run_status(

@@ -4,10 +4,12 @@
 pub mod age;
 pub mod eligibility;
 pub mod health;
+pub mod input;
 pub mod inventory;
 pub mod label_query;
 pub mod labels;
 pub mod node_affinity;
+pub mod operators;
 pub mod overview;
 pub mod pods;
 pub mod replace;

@@ -178,7 +178,9 @@ pub struct RolloutStatus {
     pub daemon_set: DaemonSetRef,
     /// `RollingUpdate` or `OnDelete`.
     pub strategy: String,
-    /// True once every desired pod is updated and available (kubectl's `done`).
+    /// True once kubectl would say done (every desired pod updated and available by the
+    /// status counts) and every node that should run a pod has a ready one of the current
+    /// revision.
     pub complete: bool,
     /// True when a new pod is blocked (and the rollout is not complete).
     pub blocked: bool,
@@ -196,6 +198,19 @@ pub struct RolloutStatus {
     pub hint: Option<String>,
     /// Notes about the DaemonSet as a whole.
     pub warnings: Vec<String>,
+}
+
+impl NodeProgress {
+    /// True when the node has no ready pod of the current revision: blocked, waiting, or an
+    /// updated pod that is not Ready yet. An updated Ready pod waiting out `minReadySeconds`
+    /// does not lag (the controller's available count decides that).
+    pub fn lags(&self) -> bool {
+        match self.state {
+            NodeState::Blocked | NodeState::Waiting => true,
+            NodeState::Updated => self.verdict != Verdict::Healthy,
+            NodeState::Available => false,
+        }
+    }
 }
 
 impl RolloutStatus {
@@ -229,7 +244,21 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
         .collect();
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
     let kubectl = status_message(ds);
-    let blocked = !kubectl.done && nodes.iter().any(|n| n.state == NodeState::Blocked);
+    // kubectl trusts the DaemonSet's status counts; they lag behind (a node that just joined, a
+    // controller that is down) or say nothing (a saved manifest without status). "Complete"
+    // also needs every node that should run a pod to have a ready, current one.
+    let lagging: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.lags())
+        .map(|n| n.name.as_str())
+        .collect();
+    let complete = kubectl.done && lagging.is_empty();
+    let message = if kubectl.done && !complete {
+        lagging_message(&ds.metadata.name, &lagging)
+    } else {
+        kubectl.message
+    };
+    let blocked = !complete && nodes.iter().any(|n| n.state == NodeState::Blocked);
     let on_delete = ds.strategy() == "OnDelete";
     let (ns, name) = (&ds.metadata.namespace, &ds.metadata.name);
     let outdated: Vec<&str> = nodes
@@ -262,9 +291,9 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
             update_strategy: ds.strategy().to_owned(),
         },
         strategy: ds.strategy().to_owned(),
-        complete: kubectl.done,
+        complete,
         blocked,
-        message: kubectl.message,
+        message,
         desired: ds.status.desired_number_scheduled,
         updated: ds.status.updated_number_scheduled.unwrap_or(0),
         available: ds.status.number_available.unwrap_or(0),
@@ -272,6 +301,23 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
         hint,
         warnings: state.warnings().to_vec(),
     }
+}
+
+/// The status line when the DaemonSet's counts say done but some nodes are not.
+fn lagging_message(name: &str, lagging: &[&str]) -> String {
+    let n = lagging.len();
+    let names = match lagging {
+        [a] => (*a).to_owned(),
+        [a, b] => format!("{a}, {b}"),
+        [a, b, c] => format!("{a}, {b}, {c}"),
+        [a, b, c, rest @ ..] => format!("{a}, {b}, {c} and {} more", rest.len()),
+        [] => String::new(),
+    };
+    format!(
+        "Waiting for daemon set {name:?} rollout to finish: its status counts every pod updated and available, but {n} node{} that should run one {} no ready pod of the current revision ({names})...",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "has" } else { "have" },
+    )
 }
 
 /// Maps a why-missing verdict to rollout progress; `None` for nodes that should not run a pod.

@@ -205,6 +205,7 @@ impl<'a> DaemonSetState<'a> {
         if let Some(note) = &revision.note {
             warnings.push(note.clone());
         }
+        warnings.extend(super::operators::unknown_operator_warnings(ds));
         if nodeless > 0 {
             warnings.push(format!(
                 "{nodeless} pod(s) of the DaemonSet name no node and are not counted"

@@ -55,6 +55,11 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
                 .is_none_or(|s| s.matches(&ds.metadata.labels))
         })
         .collect();
+    crate::analysis::input::check_cluster(
+        &snapshot,
+        daemon_sets.iter().copied(),
+        super::origin(ctx),
+    )?;
     let inv = Inventory::new(&snapshot);
     let list = summarize(&inv, &daemon_sets, ctx.now);
     match ctx.output {

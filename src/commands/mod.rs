@@ -221,3 +221,22 @@ pub async fn pods_on_nodes(
         }
     })
 }
+
+/// Where the command's objects come from, for the input checks of [`crate::analysis::input`].
+pub fn origin(ctx: &Context) -> crate::analysis::input::Origin {
+    match ctx.source {
+        Source::Files(_) => crate::analysis::input::Origin::Saved,
+        Source::Live { .. } => crate::analysis::input::Origin::Live,
+    }
+}
+
+/// Ends the command with an error when the input cannot answer questions about `ds` node by
+/// node (no nodes, or a saved input without the pods its status counts): never a false
+/// "healthy".
+///
+/// # Errors
+/// The [`crate::analysis::input::InputGap`] found.
+pub fn ensure_answerable(ctx: &Context, snapshot: &Snapshot, ds: &DaemonSet) -> anyhow::Result<()> {
+    crate::analysis::input::check_daemon_set(snapshot, ds, origin(ctx))?;
+    Ok(())
+}

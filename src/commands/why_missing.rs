@@ -53,6 +53,7 @@ pub async fn run(
     match target {
         Target::DaemonSet { name, nodes } => {
             let ds = find_daemon_set(&snapshot, namespace.as_deref(), &name)?;
+            super::ensure_answerable(ctx, &snapshot, ds)?;
             let wanted = find_nodes(&inv, &snapshot, &nodes)?;
             let report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
             match ctx.output {
@@ -81,6 +82,11 @@ pub async fn run(
                         .is_none_or(|ns| ds.metadata.namespace == ns)
                 })
                 .collect();
+            crate::analysis::input::check_cluster(
+                &snapshot,
+                daemon_sets.iter().copied(),
+                super::origin(ctx),
+            )?;
             let report = node_report(&inv, &daemon_sets, node, ctx.now);
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,

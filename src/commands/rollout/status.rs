@@ -42,6 +42,7 @@ pub async fn run(
         Source::Files(_) => {
             let (snapshot, ns) = offline_snapshot(ctx)?;
             let ds = find_daemon_set(&snapshot, ns.as_deref(), name)?;
+            crate::commands::ensure_answerable(ctx, &snapshot, ds)?;
             let inv = Inventory::new(&snapshot);
             let status = rollout_status(&inv, ds, ctx.now);
             print_once(ctx, &status, out)?;
@@ -78,6 +79,7 @@ pub async fn run_live(
     let ds = get_daemon_set(cluster, ns, &args.daemonset).await?;
     let pods = list_ds_pods(cluster, &ds).await?;
     let snapshot = live_snapshot(cluster, ds, pods).await?;
+    crate::commands::ensure_answerable(ctx, &snapshot, &snapshot.daemon_sets[0])?;
     let inv = Inventory::new(&snapshot);
     let status = rollout_status(&inv, &snapshot.daemon_sets[0], ctx.now);
     print_once(ctx, &status, out)?;
@@ -152,6 +154,7 @@ async fn watch(
         // The clock moves on from the command's start (minReadySeconds, ages).
         let now = ctx.now + jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
         let snapshot = extras.snapshot(&ds, pods.values());
+        crate::commands::ensure_answerable(ctx, &snapshot, &snapshot.daemon_sets[0])?;
         let inv = Inventory::new(&snapshot);
         let status = rollout_status(&inv, &snapshot.daemon_sets[0], now);
         printer.show(&status)?;
