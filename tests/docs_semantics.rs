@@ -1,6 +1,7 @@
 //! The rules and reason codes the code relies on are documented, with the same names:
 //!
-//! - every rule a comment in `src/` cites has a heading in `docs/semantics.md`;
+//! - every rule a comment in `src/` (or the document itself) cites has a heading in
+//!   `docs/semantics.md`;
 //! - every reason code `src/analysis` serializes (the JSON `code`) has a row in `docs/reasons.md`.
 //!
 //! A citation, inside a `//` comment, is one of `rule D3`, `rules A3–A7` (en dash or hyphen: every
@@ -203,13 +204,20 @@ fn every_rule_cited_in_src_is_in_docs_semantics() {
             }
         }
     }
+    for (line, text) in doc.lines().enumerate() {
+        for id in citations(text) {
+            if !documented.contains(&id) {
+                missing.push(format!("docs/semantics.md:{} cites {id}", line + 1));
+            }
+        }
+    }
     assert!(
         cited > 0,
         "no rule citations found in src/: is the citation scanner broken?"
     );
     assert!(
         missing.is_empty(),
-        "rules cited in src/ but without a heading (`### ID title`, or `## Part X — title`) in \
+        "rules cited in src/ or docs/semantics.md but without a heading (`### ID title`, or `## Part X — title`) in \
          docs/semantics.md — add the rule there (in your own words, with Here/Upstream) or fix \
          the citation:\n  {}",
         missing.join("\n  ")
