@@ -22,7 +22,7 @@ pub fn effective_tolerations(ds: &DaemonSet) -> Vec<Toleration> {
     daemon_pod_tolerations(&spec.tolerations, spec.uses_host_network())
 }
 
-/// Decides whether `ds` should run on `node` (rules A3–A7 of the semantics reference).
+/// Decides whether `ds` should run on `node` (rules A3–A7 in docs/semantics.md).
 pub fn evaluate(ds: &DaemonSet, tolerations: &[Toleration], node: &Node) -> Eligibility {
     let spec = &ds.spec.template.spec;
     let node_name = node.name();
@@ -199,7 +199,7 @@ mod tests {
         )
     }
 
-    // L.1 scenarios 1, 3, 6, 7, 8, 9, 10, 11, 14, 15, 18, 20, 21.
+    // Rules A3–A9 and C1 in docs/semantics.md, on upstream's TestNodeShouldRunDaemonPod cases.
     #[test]
     fn controller_decisions() {
         let plain = ds("containers: [{name: c, image: x}]");

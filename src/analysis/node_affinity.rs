@@ -34,7 +34,8 @@ pub struct SelectorMismatch {
     pub actual: Option<String>,
 }
 
-/// Every `nodeSelector` entry the node fails (H1: all keys must match exactly).
+/// Every `nodeSelector` entry the node fails (rule H1 in docs/semantics.md: all keys must match
+/// exactly).
 pub fn node_selector_mismatches(
     selector: &BTreeMap<String, String>,
     node: &Node,
@@ -236,7 +237,7 @@ mod tests {
         }
     }
 
-    // Semantics scenarios L.4 59–66.
+    // Rules H2–H6 in docs/semantics.md, on the cases of upstream's nodeaffinity tests.
     #[test]
     fn gt_compares_integers_with_leading_zeros() {
         let sel = terms(vec![(vec![req("kernel-version", "Gt", &["0204"])], vec![])]);

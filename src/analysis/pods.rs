@@ -1,13 +1,13 @@
 //! Per-node pod access: which pod of a DaemonSet is "the pod on node N", its one-line status as
 //! `kubectl get pods` shows it, and the container kubectl would pick by default.
 //!
-//! Selection follows the controller (`podsShouldBeOnNode`): it ignores pods being deleted and
-//! pods that finished (it deletes failed ones), and of several remaining pods on one node keeps
-//! the first by rule D3 — bound before unbound, then the oldest `creationTimestamp`, then the
-//! name. A pod pinned to the node by the controller's node affinity but not yet bound (Pending)
-//! is still the node's pod. Pods the controller no longer counts (terminating, then finished) are
-//! kept after those, in the same order, so `logs` and `describe` can still reach a pod that is
-//! going away when it is the only one.
+//! Selection follows the controller (`podsShouldBeOnNode`): it ignores pods being deleted and pods
+//! that finished (it deletes failed ones), and of several remaining pods on one node keeps the
+//! first by rule D3 in docs/semantics.md — bound before unbound, then the oldest
+//! `creationTimestamp`, then the name. A pod pinned to the node by the controller's node affinity
+//! but not yet bound (Pending) is still the node's pod. Pods the controller no longer counts
+//! (terminating, then finished) are kept after those, in the same order, so `logs` and `describe`
+//! can still reach a pod that is going away when it is the only one.
 
 use std::collections::BTreeMap;
 

@@ -214,7 +214,7 @@ mod tests {
         serde_saphyr::from_str(yaml).unwrap()
     }
 
-    // Scenario 71: sidecar order matters.
+    // Rule I3: sidecar order matters.
     #[test]
     fn sidecars_before_an_init_container_add_to_its_step() {
         let first = spec(
@@ -233,7 +233,7 @@ initContainers:
         assert_eq!(pod_requests(&second).get("cpu"), 200);
     }
 
-    // Scenario 72: pod-level resources replace the container sum; overhead is added.
+    // Rule I3: pod-level resources replace the container sum; overhead is added.
     #[test]
     fn pod_level_requests_and_overhead() {
         let s = spec(

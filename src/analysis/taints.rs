@@ -150,7 +150,7 @@ mod tests {
         }
     }
 
-    // Semantics scenario 67 (core/v1 toleration tests).
+    // Rule H7 in docs/semantics.md, on the cases of upstream's core/v1 toleration tests.
     #[test]
     fn toleration_matching() {
         let t = taint("foo", "bar", "NoSchedule");
@@ -164,7 +164,7 @@ mod tests {
             &tol("foo", "Gt", "750", "NoSchedule"),
             &taint("foo", "950", "NoSchedule")
         ));
-        // Scenario 21: empty key, Exists, empty effect tolerates everything.
+        // Rule H7: empty key, Exists, empty effect tolerates everything.
         assert!(tolerates(
             &tol("", "Exists", "", ""),
             &taint("node-role.kubernetes.io/control-plane", "", "NoSchedule")
@@ -186,7 +186,7 @@ mod tests {
         assert_eq!(untolerated_taints(&[cp], &host).len(), 1);
     }
 
-    // Scenario 23: an equal user toleration is replaced, losing tolerationSeconds.
+    // Rule C2: an equal user toleration is replaced, losing tolerationSeconds.
     #[test]
     fn equal_user_toleration_is_replaced() {
         let mut user = tol("node.kubernetes.io/not-ready", "Exists", "", "NoExecute");

@@ -150,7 +150,7 @@ pub struct DaemonSetState<'a> {
 }
 
 impl<'a> DaemonSetState<'a> {
-    /// Gathers the DaemonSet's pods (rules B1–B3) and current revision.
+    /// Gathers the DaemonSet's pods (rules B1–B3 in docs/semantics.md) and current revision.
     pub fn new(inv: &Inventory<'a>, ds: &'a DaemonSet) -> DaemonSetState<'a> {
         let pods = inv.daemon_set_pods(ds);
         let revisions = inv.daemon_set_revisions(ds);
@@ -161,7 +161,7 @@ impl<'a> DaemonSetState<'a> {
         let mut on_unknown_nodes = 0;
         for pod in pods {
             if pod.is_terminal() && pod.is_terminating() {
-                continue; // invisible to the controller (B3)
+                continue; // invisible to the controller (rule B3)
             }
             match pod.target_node() {
                 Some(node) => {
@@ -174,7 +174,7 @@ impl<'a> DaemonSetState<'a> {
             }
         }
         for list in pods_by_node.values_mut() {
-            // D3: bound first, then oldest, then by name.
+            // Rule D3: bound first, then oldest, then by name.
             list.sort_by(|a, b| {
                 b.is_bound()
                     .cmp(&a.is_bound())
@@ -225,7 +225,7 @@ impl<'a> DaemonSetState<'a> {
         }
     }
 
-    /// Judges one node (the decision procedure of Part K of the semantics reference).
+    /// Judges one node (the decision procedure of Part K in docs/semantics.md).
     pub fn judge(&self, inv: &Inventory, node: &Node, now: Timestamp) -> NodeVerdict {
         let (verdict, pod, reasons) = self.judge_parts(inv, node, now);
         NodeVerdict {

@@ -87,7 +87,7 @@ pub fn judge_replacement(
             "the new pod runs an older revision than expected",
         ),
         Verdict::Missing | Verdict::Pending | Verdict::Failing => {
-            // The old pod, terminating, is judged while it blocks the node (D5): expected.
+            // The old pod, terminating, is judged while it blocks the node (rule D5): expected.
             let hard = v.reasons.iter().any(|r| HARD_FAILURES.contains(&r.code()));
             let create_failed = v.reasons.iter().any(|r| r.code() == "FailedCreate");
             if (hard && pod.is_some()) || create_failed {

@@ -2,10 +2,10 @@
 //! done. Pure: a snapshot in, plans, judgements and the report's data out; the clock is a
 //! parameter.
 //!
-//! The budget follows the controller's rolling update (semantics reference F1/F3): a percentage
-//! of `desiredNumberScheduled` is rounded **up**, and every desired node that already lacks an
-//! available pod counts against it. Targets whose pod is already unavailable go first (replacing
-//! them costs no availability, as the controller deletes such old pods first).
+//! The budget follows the controller's rolling update (rules F1 and F3 in docs/semantics.md): a
+//! percentage of `desiredNumberScheduled` is rounded **up**, and every desired node that already
+//! lacks an available pod counts against it. Targets whose pod is already unavailable go first
+//! (replacing them costs no availability, as the controller deletes such old pods first).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
