@@ -205,7 +205,7 @@ pub struct LogsArgs {
     #[arg(short = 'p', long)]
     pub previous: bool,
     /// Only lines newer than this (e.g. 5s, 2m, 3h).
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_go_duration, value_name = "DURATION")]
     pub since: Option<std::time::Duration>,
     /// Only the last N lines (-1 = all).
     #[arg(long, default_value_t = -1, value_name = "N", allow_negative_numbers = true)]
@@ -273,7 +273,7 @@ pub struct RolloutStatusArgs {
     #[arg(short = 'w', long, value_name = "BOOL", num_args = 0..=1, default_value_t = true, default_missing_value = "true", action = clap::ArgAction::Set)]
     pub watch: bool,
     /// Give up after this long (0 = never), exit code 3.
-    #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DURATION")]
+    #[arg(long, value_parser = parse_go_duration, default_value = "0", value_name = "DURATION")]
     pub timeout: std::time::Duration,
     /// Exit 3 as soon as a new pod is blocked (crash loop, image pull, mount failure).
     #[arg(long)]
@@ -353,60 +353,150 @@ pub struct ReplaceArgs {
     #[arg(long, value_name = "SECONDS")]
     pub grace_period: Option<i64>,
     /// How long one node may take to get a Ready replacement.
-    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    #[arg(long, value_parser = parse_go_duration, default_value = "5m", value_name = "DURATION")]
     pub timeout: std::time::Duration,
     /// Replace this many nodes, then stop and print how to continue.
     #[arg(long, value_name = "N")]
     pub canary: Option<usize>,
     /// Wait this long between batches.
-    #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DURATION")]
+    #[arg(long, value_parser = parse_go_duration, default_value = "0", value_name = "DURATION")]
     pub pause: std::time::Duration,
     /// Dry run: `client` prints the plan, `server` sends the deletes with dryRun=All.
     #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: DryRunArg,
 }
 
-/// Parses a Go-style duration: `30s`, `1m30s`, `2h`, `500ms`, or a bare number of seconds.
+/// Parses `--request-timeout` as kubectl does (client-go's `ParseTimeout`): a bare non-negative
+/// integer is seconds (`30`), anything else a Go duration ([`parse_go_duration`]).
 ///
 /// # Errors
-/// On anything else.
+/// A one-line message for anything else, including values past Go's limit of about 292 years.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let text = text.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Ok(std::time::Duration::from_secs(seconds));
+    let trimmed = text.trim();
+    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return unsigned
+            .parse::<u64>()
+            .ok()
+            .and_then(|seconds| seconds.checked_mul(NANOS_PER_SECOND))
+            .filter(|&nanos| nanos <= MAX_DURATION_NANOS)
+            .map(std::time::Duration::from_nanos)
+            .ok_or_else(|| out_of_range(text));
     }
-    let mut total = std::time::Duration::ZERO;
-    let mut rest = text;
+    parse_go_duration(text)
+}
+
+/// Parses a duration with Go's `time.ParseDuration` rules, as kubectl's duration flags
+/// (`rollout status --timeout`, `logs --since`) do: an optional sign, then one or more
+/// `NUMBER UNIT` parts (`1h30m`, `1.5s`, `.5h`, `2h45m0.5s`) where the unit is `ns`, `us` (`µs`),
+/// `ms`, `s`, `m` or `h`. A bare `0` needs no unit; any other bare number is an error, as in Go.
+/// A negative value is refused (no flag here means anything by it), except `-0`.
+///
+/// Go's own parser works in `int64` nanoseconds; so does this one, with checked arithmetic, so a
+/// value past 2562047h47m16.854775807s is an "out of range" error instead of a wrap or a panic.
+/// (jiff's friendly format is close but not Go's grammar: it refuses `1.5h30m` and accepts
+/// `1 hour`, which kubectl does not.)
+///
+/// # Errors
+/// A one-line message naming the value and what was expected.
+pub fn parse_go_duration(text: &str) -> Result<std::time::Duration, String> {
+    let invalid = || format!("invalid duration {text:?} (expected e.g. 30s, 1m30s, 500ms, 1.5h)");
+    let s = text.trim();
+    let (negative, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
     if rest.is_empty() {
-        return Err("empty duration".to_owned());
+        return Err(invalid());
     }
+    let mut total: u64 = 0;
     while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return Err(format!(
-                "invalid duration {text:?} (expected e.g. 30s, 5m, 1h)"
-            ));
+        // The integer part; overflow past int64 is out of range, as in Go.
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (int_digits, after) = rest.split_at(int_len);
+        let mut whole: u64 = 0;
+        for d in int_digits.bytes() {
+            whole = whole
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                .filter(|&v| v <= MAX_DURATION_NANOS)
+                .ok_or_else(|| out_of_range(text))?;
         }
-        let number: f64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("invalid duration {text:?}"))?;
-        rest = &rest[digits..];
+        rest = after;
+        // The fraction: digits past what u64 holds only lose precision, as in Go.
+        let mut fraction: u64 = 0;
+        let mut scale: u64 = 1;
+        let mut has_fraction_digits = false;
+        if let Some(after_dot) = rest.strip_prefix('.') {
+            let frac_len = after_dot.bytes().take_while(u8::is_ascii_digit).count();
+            let (frac_digits, after) = after_dot.split_at(frac_len);
+            has_fraction_digits = frac_len > 0;
+            for d in frac_digits.bytes() {
+                if let Some(next_scale) = scale.checked_mul(10)
+                    && let Some(next) = fraction
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                {
+                    fraction = next;
+                    scale = next_scale;
+                }
+            }
+            rest = after;
+        }
+        if int_len == 0 && !has_fraction_digits {
+            return Err(invalid());
+        }
         let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(format!("invalid duration {text:?} (units: ms, s, m, h)")),
+            .char_indices()
+            .find(|(_, c)| *c == '.' || c.is_ascii_digit())
+            .map_or(rest.len(), |(i, _)| i);
+        let (unit, after) = rest.split_at(unit_len);
+        let unit_nanos: u64 = match unit {
+            "" => {
+                return Err(format!(
+                    "invalid duration {text:?}: missing unit (ns, us, ms, s, m or h)"
+                ));
+            }
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => NANOS_PER_SECOND,
+            "m" => 60 * NANOS_PER_SECOND,
+            "h" => 3_600 * NANOS_PER_SECOND,
+            other => {
+                return Err(format!(
+                    "invalid duration {text:?}: unknown unit {other:?} (ns, us, ms, s, m or h)"
+                ));
+            }
         };
-        rest = &rest[unit_len..];
-        total += std::time::Duration::from_secs_f64(number * factor);
+        rest = after;
+        let part_fraction =
+            u64::try_from(u128::from(fraction) * u128::from(unit_nanos) / u128::from(scale))
+                .map_err(|_| out_of_range(text))?;
+        total = whole
+            .checked_mul(unit_nanos)
+            .and_then(|v| v.checked_add(part_fraction))
+            .and_then(|v| v.checked_add(total))
+            .filter(|&v| v <= MAX_DURATION_NANOS)
+            .ok_or_else(|| out_of_range(text))?;
     }
-    Ok(total)
+    if negative && total != 0 {
+        return Err(format!("invalid duration {text:?}: must not be negative"));
+    }
+    Ok(std::time::Duration::from_nanos(total))
+}
+
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+/// Go's largest `time.Duration`: `i64::MAX` nanoseconds, about 292 years.
+const MAX_DURATION_NANOS: u64 = i64::MAX as u64;
+
+fn out_of_range(text: &str) -> String {
+    format!("duration {text:?} is out of range (at most 2562047h47m16.854775807s, about 292 years)")
 }
 
 #[cfg(test)]
@@ -421,13 +511,148 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+    fn go_durations_as_kubectl_parses_them() {
+        let ok = |text: &str| parse_go_duration(text).unwrap();
+        assert_eq!(ok("30s"), Duration::from_secs(30));
+        assert_eq!(ok("1h30m"), Duration::from_secs(5400));
+        assert_eq!(ok("500ms"), Duration::from_millis(500));
+        assert_eq!(ok("1.5s"), Duration::from_millis(1500));
+        assert_eq!(ok("300us"), Duration::from_micros(300));
+        assert_eq!(ok("300\u{b5}s"), Duration::from_micros(300));
+        assert_eq!(ok("300\u{3bc}s"), Duration::from_micros(300));
+        assert_eq!(ok("7ns"), Duration::from_nanos(7));
+        assert_eq!(ok("2h45m0.5s"), Duration::from_millis(9_900_500));
+        assert_eq!(ok(".5h"), Duration::from_secs(1800));
+        assert_eq!(ok("1.s"), Duration::from_secs(1));
+        assert_eq!(ok("1.5h30m"), Duration::from_secs(7200));
+        assert_eq!(
+            ok("30m1h"),
+            Duration::from_secs(5400),
+            "Go sums parts in any order"
+        );
+        assert_eq!(ok("+5s"), Duration::from_secs(5));
+        assert_eq!(ok("0"), Duration::ZERO);
+        assert_eq!(ok("-0"), Duration::ZERO);
+        assert_eq!(ok("-0s"), Duration::ZERO);
+        assert_eq!(
+            ok("2562047h47m16.854775807s"),
+            Duration::from_nanos(i64::MAX as u64),
+            "Go's largest duration"
+        );
+        assert_eq!(
+            ok("0.0000000001s"),
+            Duration::ZERO,
+            "below a nanosecond truncates"
+        );
+        assert_eq!(
+            ok("1.00000000000000000000000001s"),
+            Duration::from_secs(1),
+            "long fractions lose precision, not the parse"
+        );
+    }
+
+    #[test]
+    fn go_duration_errors_name_the_value() {
+        for (text, words) in [
+            ("", "invalid duration"),
+            ("soon", "invalid duration"),
+            ("5", "missing unit"),
+            ("00", "missing unit"),
+            ("1h30", "missing unit"),
+            ("5x", "unknown unit \"x\""),
+            ("5 s", "unknown unit \" s\""),
+            (".s", "invalid duration"),
+            ("-", "invalid duration"),
+            ("+-5s", "invalid duration"),
+            ("-5s", "must not be negative"),
+            ("1e30m", "unknown unit \"e\""),
+            ("2562047h47m16.854775808s", "out of range"),
+            ("18446744073709551615s", "out of range"),
+            ("99999999999999999999999h", "out of range"),
+            ("2562048h", "out of range"),
+            ("1e25s", "unknown unit"),
+        ] {
+            let e = parse_go_duration(text).unwrap_err();
+            assert!(e.contains(words), "{text:?}: {e}");
+            assert!(e.contains(&format!("{text:?}")), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn request_timeout_takes_bare_seconds_as_client_go_does() {
+        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5x").is_err());
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(
+            parse_duration("9223372036").unwrap(),
+            Duration::from_secs(9_223_372_036)
+        );
+        for huge in [
+            "9223372037",
+            "18446744073709551615",
+            "99999999999999999999999",
+        ] {
+            let e = parse_duration(huge).unwrap_err();
+            assert!(e.contains("out of range"), "{huge}: {e}");
+        }
+        assert!(parse_duration("-5").unwrap_err().contains("missing unit"));
+        assert!(parse_duration("1e30m").is_err());
+    }
+
+    /// A seeded generator (no extra crate) over the grammar's own alphabet, so most inputs get
+    /// deep into the parser: nothing it produces may panic, and whatever parses stays within
+    /// Go's range.
+    #[test]
+    fn no_duration_input_panics() {
+        const PIECES: &[&str] = &[
+            "0",
+            "1",
+            "5",
+            "9",
+            "99999999999",
+            "18446744073709551615",
+            ".",
+            "..",
+            "-",
+            "+",
+            "h",
+            "m",
+            "s",
+            "ms",
+            "us",
+            "ns",
+            "\u{b5}s",
+            "\u{3bc}s",
+            "e",
+            "e30",
+            " ",
+            "x",
+            "\u{0}",
+            "\u{202e}",
+            "2562047h",
+            "47m",
+            "16.854775807s",
+            "0000000000000000000001",
+            ".999999999999999999999",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..100_000 {
+            let len = next() % 8;
+            let mut text = String::new();
+            for _ in 0..len {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            for parse in [parse_go_duration, parse_duration] {
+                if let Ok(d) = parse(&text) {
+                    assert!(d.as_nanos() <= u128::from(MAX_DURATION_NANOS), "{text:?}");
+                }
+            }
+        }
     }
 }

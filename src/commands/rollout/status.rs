@@ -131,7 +131,10 @@ async fn watch(
 ) -> anyhow::Result<Outcome> {
     let name = args.daemonset.as_str();
     let started = Instant::now();
-    let deadline = (!args.timeout.is_zero()).then(|| started + args.timeout);
+    // A deadline past what the clock can represent is no deadline (checked, never a panic).
+    let deadline = (!args.timeout.is_zero())
+        .then(|| started.checked_add(args.timeout))
+        .flatten();
     let mut ds_watch = cluster.watch_daemon_set(ns, name)?;
     let mut ds = match ds_watch.next().await? {
         Change::Reset(mut found) if !found.is_empty() => found.swap_remove(0),
