@@ -5,16 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
-Exit codes:
-  0    success, nothing wrong
-  1    error (not found, unreadable file, API unreachable or refusing)
-  2    usage error
-  3    the answer is \"no\": problems found (why-missing: a node Missing, Pending or
-       Failing), not rolled out (rollout status), stopped at a failure (replace)
-  130  interrupted (Ctrl-C)
+pub mod help;
 
-With --from-file, nothing contacts a cluster.";
+/// The help heading of the flags every command takes (kubectl keeps them apart too: "Use
+/// \"kubectl options\" for a list of global command-line options").
+pub const GLOBAL_OPTIONS: &str = "Global options";
 
 /// Explain DaemonSets: why a node has no healthy pod, and what to do about it.
 #[derive(Debug, Parser)]
@@ -23,7 +18,7 @@ With --from-file, nothing contacts a cluster.";
     bin_name = "kubectl ds",
     version,
     about,
-    after_help = AFTER_HELP,
+    after_help = help::TOP,
     propagate_version = true
 )]
 pub struct Cli {
@@ -35,8 +30,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// kubectl-style global flags.
+/// kubectl-style global flags, listed after each command's own options under their heading.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file to use.
     #[arg(long, global = true, value_name = "PATH")]
@@ -114,32 +110,40 @@ pub enum Command {
     ///
     /// With a DaemonSet: every node (or those given with --node) is judged. Without one:
     /// every DaemonSet of the namespace (or all with -A) is judged on the single --node.
-    #[command(visible_alias = "why")]
+    #[command(visible_alias = "why", after_help = help::WHY_MISSING)]
     WhyMissing(WhyMissingArgs),
     /// Rollout status, history, undo and restart, as kubectl does them and beyond.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::ROLLOUT)]
     Rollout(RolloutCommand),
     /// Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first
     /// failure.
+    #[command(after_help = help::REPLACE)]
     Replace(ReplaceArgs),
     /// The DaemonSet's pod on a node (the one the controller keeps), or a node → pod table.
     ///
     /// Exit code 3 when a named node has no pod; the why-missing verdict says why.
+    #[command(after_help = help::POD)]
     Pod(PodArgs),
     /// Print the logs of the DaemonSet's pod on a node (or on every node, prefixed).
     ///
-    /// Offline, `-f DIR` reads them from a `kubectl cluster-info dump --output-directory DIR`.
+    /// Offline, `--from-file DIR` reads them from a `kubectl cluster-info dump --output-directory
+    /// DIR`. `-f` is --follow here, as in kubectl.
+    #[command(after_help = help::LOGS)]
     Logs(LogsArgs),
     /// Run a command in the DaemonSet's pod on a node; its exit code becomes ours.
+    #[command(after_help = help::EXEC)]
     Exec(ExecArgs),
     /// Show the DaemonSet in detail (kubectl describe style), or its pod on one node.
+    #[command(after_help = help::DESCRIBE)]
     Describe(DescribeArgs),
     /// List DaemonSets with kubectl's columns plus the nodes that need attention.
-    #[command(visible_alias = "ls")]
+    #[command(visible_alias = "ls", after_help = help::LIST)]
     List(ListArgs),
     /// Print the version, git commit and build date.
+    #[command(after_help = help::VERSION)]
     Version,
     /// Print a shell completion script.
+    #[command(after_help = help::COMPLETION)]
     Completion {
         /// The shell.
         #[arg(value_enum)]
@@ -150,7 +154,8 @@ pub enum Command {
 /// `why-missing` arguments.
 #[derive(Debug, Args)]
 pub struct WhyMissingArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: Option<String>,
     /// Only these nodes (repeatable). Without a DaemonSet, exactly one.
     #[arg(long = "node", value_name = "NODE")]
@@ -169,7 +174,8 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("where").required(true).args(["nodes", "all_nodes"])))]
 pub struct PodArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// The node (repeatable).
     #[arg(long = "node", value_name = "NODE")]
@@ -183,7 +189,8 @@ pub struct PodArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("where").required(true).args(["nodes", "all_nodes", "selector"])))]
 pub struct LogsArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// The node (repeatable; several nodes prefix each line with the node).
     #[arg(long = "node", value_name = "NODE")]
@@ -198,9 +205,15 @@ pub struct LogsArgs {
     /// first).
     #[arg(short = 'c', long, value_name = "NAME")]
     pub container: Option<String>,
-    /// Stream the logs (no short -f: that is --from-file).
-    #[arg(long)]
+    /// Stream the logs.
+    #[arg(short = 'f', long)]
     pub follow: bool,
+    /// Read container logs from a `kubectl cluster-info dump --output-directory` DIR instead of
+    /// a live cluster (no short form here: -f is --follow). Repeatable.
+    // The same id as the global flag: clap keeps this local definition for `logs` and still
+    // hands its value to `GlobalArgs::from_file`.
+    #[arg(long = "from-file", value_name = "PATH", help_heading = GLOBAL_OPTIONS)]
+    pub from_file: Vec<PathBuf>,
     /// The previous instance of the container (after a restart).
     #[arg(short = 'p', long)]
     pub previous: bool,
@@ -221,7 +234,8 @@ pub struct LogsArgs {
 /// `exec` arguments.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// The node.
     #[arg(long = "node", value_name = "NODE", required = true)]
@@ -244,7 +258,8 @@ pub struct ExecArgs {
 /// `describe` arguments.
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// Describe the pod on this node instead, with the node's why-missing verdict.
     #[arg(long = "node", value_name = "NODE")]
@@ -255,19 +270,24 @@ pub struct DescribeArgs {
 #[derive(Debug, Subcommand)]
 pub enum RolloutCommand {
     /// Show the rollout's status (kubectl's words) and per-node progress; waits until done.
+    #[command(after_help = help::ROLLOUT_STATUS)]
     Status(RolloutStatusArgs),
     /// List revisions with their images and the pods that run them.
+    #[command(after_help = help::ROLLOUT_HISTORY)]
     History(RolloutHistoryArgs),
     /// Roll back to the previous (or a given) revision.
+    #[command(after_help = help::ROLLOUT_UNDO)]
     Undo(RolloutUndoArgs),
     /// Restart every pod by changing the template's restartedAt annotation.
+    #[command(after_help = help::ROLLOUT_RESTART)]
     Restart(RolloutRestartArgs),
 }
 
 /// `rollout status` arguments.
 #[derive(Debug, Args)]
 pub struct RolloutStatusArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// Wait for the rollout to finish (`--watch=false` prints the state once).
     #[arg(short = 'w', long, value_name = "BOOL", num_args = 0..=1, default_value_t = true, default_missing_value = "true", action = clap::ArgAction::Set)]
@@ -283,7 +303,8 @@ pub struct RolloutStatusArgs {
 /// `rollout history` arguments.
 #[derive(Debug, Args)]
 pub struct RolloutHistoryArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// Show this revision's pod template.
     #[arg(long, value_name = "N", conflicts_with = "diff")]
@@ -307,7 +328,8 @@ pub enum DryRunArg {
 /// `rollout undo` arguments.
 #[derive(Debug, Args)]
 pub struct RolloutUndoArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// The revision to roll back to (0 = the previous one).
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -320,7 +342,8 @@ pub struct RolloutUndoArgs {
 /// `rollout restart` arguments.
 #[derive(Debug, Args)]
 pub struct RolloutRestartArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// Dry run.
     #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
@@ -331,7 +354,8 @@ pub struct RolloutRestartArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("targets").required(true).args(["nodes", "all_outdated", "selector"])))]
 pub struct ReplaceArgs {
-    /// The DaemonSet.
+    /// The DaemonSet: NAME, or TYPE/NAME as kubectl takes it (ds/NAME, daemonset.apps/NAME…).
+    #[arg(value_parser = parse_daemon_set_name, value_name = "DAEMONSET")]
     pub daemonset: String,
     /// Replace the pod on these nodes (repeatable).
     #[arg(long = "node", value_name = "NODE")]
@@ -364,6 +388,46 @@ pub struct ReplaceArgs {
     /// Dry run: `client` prints the plan, `server` sends the deletes with dryRun=All.
     #[arg(long, value_enum, default_value_t = DryRunArg::None, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: DryRunArg,
+}
+
+/// The resource types kubectl accepts for a DaemonSet in `TYPE/NAME`, compared ignoring case.
+pub const DAEMON_SET_TYPES: &[&str] = &[
+    "ds",
+    "daemonset",
+    "daemonsets",
+    "daemonset.apps",
+    "daemonsets.apps",
+    "daemonset.v1.apps",
+    "daemonsets.v1.apps",
+];
+
+/// Parses a DaemonSet argument as kubectl does: `NAME`, or `TYPE/NAME` with a DaemonSet type
+/// (`ds/agent`, `daemonset.apps/agent`); returns the name.
+///
+/// # Errors
+/// An empty name, a name with more than one `/`, or any other type (a usage error naming the
+/// accepted forms).
+pub fn parse_daemon_set_name(text: &str) -> Result<String, String> {
+    let forms = "NAME, ds/NAME, daemonset/NAME, daemonsets/NAME, daemonset.apps/NAME or \
+                 daemonsets.apps/NAME";
+    let name = match text.split_once('/') {
+        None => text,
+        Some((kind, name)) => {
+            if !DAEMON_SET_TYPES
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(kind))
+            {
+                return Err(format!(
+                    "{kind:?} is not a DaemonSet type; name the DaemonSet as {forms}"
+                ));
+            }
+            name
+        }
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(format!("{text:?} is not a DaemonSet name; use {forms}"));
+    }
+    Ok(name.to_owned())
 }
 
 /// Parses `--request-timeout` as kubectl does (client-go's `ParseTimeout`): a bare non-negative
@@ -508,6 +572,34 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn daemon_sets_are_named_as_kubectl_names_them() {
+        for text in [
+            "agent",
+            "ds/agent",
+            "daemonset/agent",
+            "daemonsets/agent",
+            "daemonset.apps/agent",
+            "daemonsets.apps/agent",
+            "DaemonSet/agent",
+            "daemonsets.v1.apps/agent",
+        ] {
+            assert_eq!(parse_daemon_set_name(text).unwrap(), "agent", "{text}");
+        }
+        for (text, words) in [
+            ("deploy/agent", "\"deploy\" is not a DaemonSet type"),
+            ("pod/agent", "\"pod\" is not a DaemonSet type"),
+            ("/agent", "\"\" is not a DaemonSet type"),
+            ("ds/", "is not a DaemonSet name"),
+            ("ds/a/b", "is not a DaemonSet name"),
+            ("", "is not a DaemonSet name"),
+        ] {
+            let e = parse_daemon_set_name(text).unwrap_err();
+            assert!(e.contains(words), "{text:?}: {e}");
+            assert!(e.contains("daemonset.apps/NAME"), "{text:?}: {e}");
+        }
     }
 
     #[test]

@@ -146,12 +146,7 @@ pub async fn fetch(
 ) -> anyhow::Result<Snapshot> {
     let deadline = Instant::now().checked_add(revision_wait);
     loop {
-        let Some(ds) = cluster.get_daemon_set(ns, name).await? else {
-            let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
-            let hint = super::super::suggest(name, others.iter().map(|d| d.metadata.name.as_str()))
-                .unwrap_or_default();
-            anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}");
-        };
+        let ds = crate::commands::lookup::get_daemon_set(cluster, ns, name).await?;
         let nodes = cluster.list_nodes().await?;
         let pods = cluster.list_daemon_set_pods(&ds, None).await?;
         let revisions = match ds.spec.selector.as_ref().filter(|s| !s.is_empty()) {
