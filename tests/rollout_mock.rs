@@ -380,15 +380,20 @@ async fn undo_errors_as_kubectl() {
         undo::undo(&cluster, NS, &args, false, &mut out, &mut err),
         async {
             let get = answer(&mut handle, 404, status_body(404, "NotFound", "not found")).await;
-            answer(&mut handle, 200, list("DaemonSetList", "1", vec![])).await;
-            get
+            let all = answer(&mut handle, 200, list("DaemonSetList", "1", vec![])).await;
+            (get, all)
         },
     )
     .await;
+    let (get, all) = get;
     assert_eq!(get.path, DS_PATH);
     assert_eq!(
+        all.path, "/apis/apps/v1/daemonsets",
+        "one list over all namespaces"
+    );
+    assert_eq!(
         result.unwrap_err().to_string(),
-        "daemonset \"agent\" not found in namespace \"ns\""
+        "daemonset \"agent\" not found in namespace \"ns\": the cluster has no DaemonSets"
     );
 }
 
