@@ -675,7 +675,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__subcmd__ds__subcmd__logs)
-            opts="-l -c -p -n -A -o -f -v -h -V --node --all-nodes --selector --container --follow --previous --since --tail --timestamps --max-log-requests --kubeconfig --context --namespace --all-namespaces --output --no-headers --color --request-timeout --from-file --now --verbose --help --version"
+            opts="-l -c -f -p -n -A -o -v -h -V --node --all-nodes --selector --container --follow --from-file --previous --since --tail --timestamps --max-log-requests --kubeconfig --context --namespace --all-namespaces --output --no-headers --color --request-timeout --now --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +698,10 @@ _kubectl__ds() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -742,14 +746,6 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

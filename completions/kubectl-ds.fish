@@ -269,6 +269,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s V -l versi
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l node -d 'The node (repeatable; several nodes prefix each line with the node)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s l -l selector -d 'The nodes matching this label selector, lines prefixed as with --all-nodes' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s c -l container -d 'The container (default: the pod\'s kubectl.kubernetes.io/default-container, else the first)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l from-file -d 'Read container logs from a `kubectl cluster-info dump --output-directory` DIR instead of a live cluster (no short form here: -f is --follow). Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l since -d 'Only lines newer than this (e.g. 5s, 2m, 3h)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l tail -d 'Only the last N lines (-1 = all)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l max-log-requests -d 'Pods read at once with several nodes' -r
@@ -284,10 +285,9 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 
 always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l all-nodes -d 'Every node that has a pod, each line prefixed with `[node/NODE pod/POD/CONTAINER]`'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l follow -d 'Stream the logs (no short -f: that is --from-file)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s f -l follow -d 'Stream the logs'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s p -l previous -d 'The previous instance of the container (after a restart)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l timestamps -d 'Prefix each line with its RFC 3339 timestamp'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s A -l all-namespaces -d 'Look in every namespace'

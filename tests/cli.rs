@@ -158,7 +158,8 @@ fn not_found_suggests_close_names() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "error: daemonset \"log-collector\" not found in namespace \"kube-system\"\n"
+        "error: daemonset \"log-collector\" not found in namespace \"kube-system\"; it exists in \
+         daemonset-demo; use -n daemonset-demo\n"
     );
 }
 

@@ -33,8 +33,9 @@ fn pages() -> BTreeMap<String, Vec<u8>> {
     pages
 }
 
-/// clap_mangen prints `after_help` (our exit codes) under `.SH EXTRA`, filled like prose; man
-/// pages call that section EXIT STATUS, and the code table must keep its lines (`.nf`/`.fi`).
+/// clap_mangen prints `after_help` (our examples and exit codes) under `.SH EXTRA`, filled like
+/// prose; man pages call those sections EXAMPLES and EXIT STATUS, and both must keep their lines
+/// (`.nf`/`.fi`).
 fn exit_status_section(page: Vec<u8>) -> Vec<u8> {
     let page = String::from_utf8(page).unwrap();
     let Some(start) = page.find(".SH EXTRA\n") else {
@@ -44,13 +45,22 @@ fn exit_status_section(page: Vec<u8>) -> Vec<u8> {
     let end = page[body..]
         .find("\n.SH ")
         .map_or(page.len(), |i| body + i + 1);
-    format!(
-        "{}.SH \"EXIT STATUS\"\n.nf\n{}.fi\n{}",
-        &page[..start],
-        &page[body..end],
-        &page[end..]
-    )
-    .into_bytes()
+    let extra = &page[body..end];
+    let (examples, exit) = match extra.find("Exit codes:") {
+        Some(i) => (&extra[..i], &extra[i..]),
+        None => (extra, ""),
+    };
+    let mut sections = String::new();
+    if let Some(examples) = examples.strip_prefix("Examples:\n") {
+        sections.push_str(&format!(
+            ".SH EXAMPLES\n.nf\n{}\n.fi\n",
+            examples.trim_end()
+        ));
+    }
+    if !exit.is_empty() {
+        sections.push_str(&format!(".SH \"EXIT STATUS\"\n.nf\n{exit}.fi\n"));
+    }
+    format!("{}{sections}{}", &page[..start], &page[end..]).into_bytes()
 }
 
 fn man_dir() -> PathBuf {
@@ -146,4 +156,11 @@ fn pages_name_the_command_as_kubectl_runs_it() {
         "{top}"
     );
     assert!(!top.contains(".SH EXTRA"), "{top}");
+    for (name, page) in &generated {
+        let page = String::from_utf8_lossy(page);
+        assert!(
+            page.contains(".SH EXAMPLES\n.nf\n"),
+            "{name} has no EXAMPLES"
+        );
+    }
 }

@@ -149,7 +149,7 @@ fn logs_and_exec_need_a_live_cluster() {
 fn dump(args: &[&str]) -> (i32, String, String) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-dump");
     let mut cmd = kds();
-    cmd.args(["logs", "node-exporter", "-n", "monitoring", "-f"])
+    cmd.args(["logs", "node-exporter", "-n", "monitoring", "--from-file"])
         .arg(dir)
         .args(args);
     run(&mut cmd)

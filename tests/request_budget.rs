@@ -126,6 +126,10 @@ fn route(w: &World, path: &str, q: &HashMap<String, String>) -> (u16, Value) {
             );
             (200, page(&[], q))
         }
+        p if p.starts_with("/apis/apps/v1/namespaces/") && p.contains("/daemonsets/") => (
+            404,
+            json!({"kind": "Status", "code": 404, "reason": "NotFound"}),
+        ),
         other => panic!("unexpected request {other}"),
     }
 }
@@ -281,4 +285,25 @@ async fn list_is_four_requests_plus_pages_whatever_the_size() {
             1 + pages(nodes) + pages(4 * nodes) + 1
         );
     }
+}
+
+#[tokio::test]
+async fn a_daemonset_in_another_namespace_costs_one_list_and_is_named() {
+    let (cluster, log) = serve(world(3, 0));
+    let e = fetch_for_daemon_set(&cluster, "other", "agent")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        format!("{e:#}"),
+        "daemonset \"agent\" not found in namespace \"other\"; it exists in ns; use -n ns"
+    );
+    let paths: Vec<String> = log.lock().unwrap().iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/apis/apps/v1/namespaces/other/daemonsets/agent",
+            "/apis/apps/v1/daemonsets"
+        ],
+        "the GET, then one list over all namespaces; nothing else"
+    );
 }

@@ -380,15 +380,61 @@ async fn undo_errors_as_kubectl() {
         undo::undo(&cluster, NS, &args, false, &mut out, &mut err),
         async {
             let get = answer(&mut handle, 404, status_body(404, "NotFound", "not found")).await;
-            answer(&mut handle, 200, list("DaemonSetList", "1", vec![])).await;
-            get
+            let all = answer(&mut handle, 200, list("DaemonSetList", "1", vec![])).await;
+            (get, all)
         },
     )
     .await;
+    let (get, all) = get;
     assert_eq!(get.path, DS_PATH);
     assert_eq!(
+        all.path, "/apis/apps/v1/daemonsets",
+        "one list over all namespaces"
+    );
+    assert_eq!(
         result.unwrap_err().to_string(),
-        "daemonset \"agent\" not found in namespace \"ns\""
+        "daemonset \"agent\" not found in namespace \"ns\": the cluster has no DaemonSets"
+    );
+}
+
+/// When listing DaemonSets over all namespaces is forbidden (a namespaced role), the not-found
+/// path falls back to the namespace asked and still suggests close names there.
+#[tokio::test]
+async fn not_found_falls_back_to_the_namespace_when_the_cluster_list_is_forbidden() {
+    let (cluster, mut handle) = setup();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = undo_args(0, DryRunArg::None);
+    let (result, paths) = run(
+        undo::undo(&cluster, NS, &args, false, &mut out, &mut err),
+        async {
+            let get = answer(&mut handle, 404, status_body(404, "NotFound", "not found")).await;
+            let all = answer(
+                &mut handle,
+                403,
+                status_body(403, "Forbidden", "daemonsets.apps is forbidden"),
+            )
+            .await;
+            let here = answer(
+                &mut handle,
+                200,
+                list("DaemonSetList", "1", vec![daemon_set("agnet")]),
+            )
+            .await;
+            [get.path, all.path, here.path]
+        },
+    )
+    .await;
+    assert_eq!(
+        paths,
+        [
+            DS_PATH.to_owned(),
+            "/apis/apps/v1/daemonsets".to_owned(),
+            format!("/apis/apps/v1/namespaces/{NS}/daemonsets"),
+        ]
+    );
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "daemonset \"agent\" not found in namespace \"ns\" (did you mean \"agnet\"?)"
     );
 }
 

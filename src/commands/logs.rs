@@ -133,7 +133,9 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
         container: Some(container),
         follow: args.follow,
         previous: args.previous,
-        since_seconds: args.since.map(|d| (d.as_secs() as i64).max(1)),
+        since_seconds: args
+            .since
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX).max(1)),
         tail_lines: (args.tail >= 0).then_some(args.tail),
         timestamps: args.timestamps,
     };

@@ -5,6 +5,7 @@ pub mod describe;
 pub mod exec;
 pub mod list;
 pub mod logs;
+pub mod lookup;
 pub mod pod;
 pub mod replace;
 pub mod rollout;
@@ -16,8 +17,10 @@ use std::io::Write;
 use crate::cli::{Command, RolloutCommand};
 use crate::context::Context;
 use crate::context::{NamespaceScope, Source};
-use crate::model::{DaemonSet, Snapshot};
+use crate::model::Snapshot;
 use crate::{Outcome, UsageError};
+
+pub use lookup::find_daemon_set;
 
 /// Runs one command.
 ///
@@ -100,50 +103,6 @@ pub fn offline_snapshot(ctx: &Context) -> anyhow::Result<(Snapshot, Option<Strin
         NamespaceScope::Default | NamespaceScope::All => None,
     };
     Ok((loaded.snapshot, ns))
-}
-
-/// The DaemonSet `name` of a snapshot (in `namespace`, or the only one of that name).
-///
-/// # Errors
-/// Not found (with close names suggested); a usage error when the name exists in several
-/// namespaces and none was given.
-pub fn find_daemon_set<'a>(
-    snapshot: &'a Snapshot,
-    namespace: Option<&str>,
-    name: &str,
-) -> anyhow::Result<&'a DaemonSet> {
-    let matches: Vec<&DaemonSet> = snapshot
-        .daemon_sets
-        .iter()
-        .filter(|ds| {
-            ds.metadata.name == name && namespace.is_none_or(|ns| ds.metadata.namespace == ns)
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let in_scope = snapshot
-                .daemon_sets
-                .iter()
-                .filter(|ds| namespace.is_none_or(|ns| ds.metadata.namespace == ns))
-                .map(|ds| ds.metadata.name.as_str());
-            let hint = suggest(name, in_scope).unwrap_or_default();
-            match namespace {
-                Some(ns) => anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}"),
-                None => anyhow::bail!("daemonset {name:?} not found{hint}"),
-            }
-        }
-        several => {
-            let namespaces: Vec<&str> = several
-                .iter()
-                .map(|d| d.metadata.namespace.as_str())
-                .collect();
-            Err(usage(format!(
-                "daemonset {name:?} exists in several namespaces ({}); choose one with -n",
-                namespaces.join(", ")
-            )))
-        }
-    }
 }
 
 /// Connects to the cluster the global flags name (`--kubeconfig`, `--context`,

@@ -140,12 +140,7 @@ pub async fn fetch_for_daemon_set(
     ns: &str,
     name: &str,
 ) -> anyhow::Result<Snapshot> {
-    let Some(ds) = cluster.get_daemon_set(ns, name).await? else {
-        let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
-        let hint =
-            suggest(name, others.iter().map(|d| d.metadata.name.as_str())).unwrap_or_default();
-        anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}");
-    };
+    let ds = super::lookup::get_daemon_set(cluster, ns, name).await?;
     let selector = ds
         .spec
         .selector

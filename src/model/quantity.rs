@@ -69,6 +69,11 @@ impl FromIterator<(String, i128)> for ResourceList {
 pub fn parse_quantity_milli(text: &str) -> Result<i128, String> {
     let parsed = ParsedQuantity::try_from(&Quantity(text.trim().to_owned()))
         .map_err(|e| format!("invalid quantity {text:?}: {e}"))?;
+    // The number is held as a decimal with 28 digits; multiplying a larger one by 1000 would
+    // panic inside rust_decimal, so such a number is out of range before it gets there.
+    if number_part(text.trim()).is_none_or(|n| !n.is_finite() || n.abs() >= 1e25) {
+        return Err(format!("quantity {text:?} is out of range"));
+    }
     let milli = (parsed * 1000)
         .to_bytes_f64()
         .ok_or_else(|| format!("quantity {text:?} is out of range"))?;
@@ -139,6 +144,19 @@ impl<'de> Deserialize<'de> for QuantityText {
     }
 }
 
+/// The number of a quantity without its suffix (`1.5` of `1.5Gi`, `1e3` of `1e3`).
+fn number_part(text: &str) -> Option<f64> {
+    if let Ok(n) = text.parse::<f64>() {
+        return Some(n);
+    }
+    let mut boundaries = text.char_indices().map(|(i, _)| i).rev();
+    let last = boundaries.next()?;
+    let before_last = boundaries.next();
+    std::iter::once(last)
+        .chain(before_last)
+        .find_map(|cut| text[..cut].parse::<f64>().ok())
+}
+
 /// Formats milli-units for people: `cpu` as `250m`/`2`, memory-like resources in binary units.
 pub fn format_quantity(resource: &str, milli: i128) -> String {
     if resource == "cpu" {
@@ -188,6 +206,28 @@ mod tests {
         assert_eq!(parse_quantity_milli("1Gi").unwrap(), (1i128 << 30) * 1000);
         assert_eq!(parse_quantity_milli("1k").unwrap(), 1_000_000);
         assert!(parse_quantity_milli("lots").is_err());
+    }
+
+    #[test]
+    fn huge_quantities_are_errors_not_panics() {
+        for text in [
+            "79228162514264337593543950335",
+            "79228162514264337593543950335Ei",
+            "79228162514264337593543950335n",
+            "9999999999999999999999999999E",
+            "-79228162514264337593543950335Ei",
+            "1e28",
+            "1e308",
+            "99999999999999999999999999999999999999",
+        ] {
+            let e = parse_quantity_milli(text).unwrap_err();
+            assert!(e.contains(&format!("{text:?}")), "{text}: {e}");
+        }
+        assert_eq!(parse_quantity_milli("1e3").unwrap(), 1_000_000);
+        assert_eq!(
+            parse_quantity_milli("1P").unwrap(),
+            1_000_000_000_000_000_000
+        );
     }
 
     #[test]

@@ -48,7 +48,11 @@ impl MaxUnavailable {
     pub fn resolve(self, desired: usize) -> usize {
         match self {
             MaxUnavailable::Count(n) => n,
-            MaxUnavailable::Percent(p) => (desired * p as usize).div_ceil(100).max(1),
+            // u128: a desired count near usize::MAX times 100 cannot overflow.
+            MaxUnavailable::Percent(p) => {
+                let nodes = (desired as u128 * u128::from(p)).div_ceil(100).max(1);
+                usize::try_from(nodes).unwrap_or(usize::MAX)
+            }
         }
     }
 }

@@ -45,8 +45,21 @@ mod tests {
         assert_eq!(p("34%").resolve(6), 3);
         assert_eq!(p("100%").resolve(6), 6);
         assert_eq!(p("1%").resolve(0), 1);
+        assert_eq!(p("100%").resolve(usize::MAX), usize::MAX, "no overflow");
+        assert_eq!(p("50%").resolve(usize::MAX), usize::MAX.div_ceil(2));
         assert_eq!(p("25%").to_string(), "25%");
-        for bad in ["0", "0%", "101%", "-1", "x", "", "1.5", "%"] {
+        for bad in [
+            "0",
+            "0%",
+            "101%",
+            "-1",
+            "x",
+            "",
+            "1.5",
+            "%",
+            "99999999999999999999999%",
+            "18446744073709551616",
+        ] {
             assert!(MaxUnavailable::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

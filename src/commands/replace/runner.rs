@@ -144,14 +144,9 @@ pub async fn fetch(
     name: &str,
     revision_wait: Duration,
 ) -> anyhow::Result<Snapshot> {
-    let deadline = Instant::now() + revision_wait;
+    let deadline = Instant::now().checked_add(revision_wait);
     loop {
-        let Some(ds) = cluster.get_daemon_set(ns, name).await? else {
-            let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
-            let hint = super::super::suggest(name, others.iter().map(|d| d.metadata.name.as_str()))
-                .unwrap_or_default();
-            anyhow::bail!("daemonset {name:?} not found in namespace {ns:?}{hint}");
-        };
+        let ds = crate::commands::lookup::get_daemon_set(cluster, ns, name).await?;
         let nodes = cluster.list_nodes().await?;
         let pods = cluster.list_daemon_set_pods(&ds, None).await?;
         let revisions = match ds.spec.selector.as_ref().filter(|s| !s.is_empty()) {
@@ -175,7 +170,7 @@ pub async fn fetch(
             .any(|r| r.template().as_ref() == Some(&ds.spec.template_json));
         let pod_refs: Vec<&Pod> = pods.iter().collect();
         let settled = current_revision(&ds, &owned, &pod_refs).hash.is_some();
-        if known || settled || Instant::now() >= deadline {
+        if known || settled || deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(Snapshot {
                 nodes,
                 pods,

@@ -2,13 +2,12 @@
 
 use std::io::Write;
 
-use super::status::{
-    get_daemon_set, list_ds_pods, list_ds_revisions, live_namespace, one_namespace,
-};
+use super::status::{list_ds_pods, list_ds_revisions, live_namespace, one_namespace};
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{RolloutHistory, find_revision, owned_revisions, rollout_history};
 use crate::cli::RolloutHistoryArgs;
+use crate::commands::lookup::get_daemon_set;
 use crate::commands::{connect, usage};
 use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::context::{Context, OutputFormat, Source};

@@ -4,12 +4,13 @@ use std::io::Write;
 
 use jiff::Timestamp;
 
-use super::status::{dry_run_suffix, get_daemon_set, live_namespace, live_only, one_namespace};
+use super::status::{dry_run_suffix, live_namespace, live_only, one_namespace};
 use crate::Outcome;
 use crate::analysis::rollout::restart_patch;
 use crate::cli::{DryRunArg, RolloutRestartArgs};
 use crate::cluster::Cluster;
 use crate::commands::connect;
+use crate::commands::lookup::get_daemon_set;
 use crate::context::Context;
 
 /// Runs `rollout restart`.

@@ -12,7 +12,8 @@ use crate::analysis::rollout::{NodeState, RolloutStatus, rollout_status};
 use crate::cli::RolloutStatusArgs;
 use crate::cluster::watch::{Change, Watch};
 use crate::cluster::{self, Cluster};
-use crate::commands::{connect, pods_on_nodes, suggest, usage};
+use crate::commands::lookup::{get_daemon_set, not_found_live};
+use crate::commands::{connect, pods_on_nodes, usage};
 use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Pod, Snapshot};
@@ -133,12 +134,15 @@ async fn watch(
 ) -> anyhow::Result<Outcome> {
     let name = args.daemonset.as_str();
     let started = Instant::now();
-    let deadline = (!args.timeout.is_zero()).then(|| started + args.timeout);
+    // A deadline past what the clock can represent is no deadline (checked, never a panic).
+    let deadline = (!args.timeout.is_zero())
+        .then(|| started.checked_add(args.timeout))
+        .flatten();
     let mut ds_watch = cluster.watch_daemon_set(ns, name)?;
     let mut ds = match ds_watch.next().await? {
         Change::Reset(mut found) if !found.is_empty() => found.swap_remove(0),
         Change::Applied(ds) => ds,
-        _ => return Err(not_found(cluster, ns, name).await),
+        _ => return Err(not_found_live(cluster, ns, name).await),
     };
     let mut pod_watch = match selector(&ds) {
         Some(sel) => Some(cluster.watch_pods(ns, &sel)?),
@@ -574,24 +578,6 @@ pub(super) fn live_namespace(ctx: &Context, cluster: &Cluster) -> String {
         NamespaceScope::Explicit(ns) => ns.clone(),
         NamespaceScope::Default | NamespaceScope::All => cluster.default_namespace().to_owned(),
     }
-}
-
-/// GETs the DaemonSet; a missing one is an error with suggestions.
-pub(super) async fn get_daemon_set(
-    cluster: &Cluster,
-    ns: &str,
-    name: &str,
-) -> anyhow::Result<DaemonSet> {
-    match cluster.get_daemon_set(ns, name).await? {
-        Some(ds) => Ok(ds),
-        None => Err(not_found(cluster, ns, name).await),
-    }
-}
-
-async fn not_found(cluster: &Cluster, ns: &str, name: &str) -> anyhow::Error {
-    let others = cluster.list_daemon_sets(Some(ns)).await.unwrap_or_default();
-    let hint = suggest(name, others.iter().map(|d| d.metadata.name.as_str())).unwrap_or_default();
-    anyhow::anyhow!("daemonset {name:?} not found in namespace {ns:?}{hint}")
 }
 
 /// The DaemonSet's selector as a query string (`None` for an empty selector).

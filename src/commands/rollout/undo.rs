@@ -8,15 +8,14 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use super::status::{
-    dry_run_suffix, get_daemon_set, list_ds_revisions, live_namespace, live_only, one_namespace,
-};
+use super::status::{dry_run_suffix, list_ds_revisions, live_namespace, live_only, one_namespace};
 use crate::Outcome;
 use crate::analysis::Inventory;
 use crate::analysis::rollout::{LAST_APPLIED_ANNOTATION, UndoPlan, owned_revisions, plan_undo};
 use crate::cli::{DryRunArg, RolloutUndoArgs};
 use crate::cluster::Cluster;
 use crate::commands::connect;
+use crate::commands::lookup::get_daemon_set;
 use crate::context::Context;
 use crate::model::Snapshot;
 use crate::render;
