@@ -195,7 +195,11 @@ pub fn origin(ctx: &Context) -> crate::analysis::input::Origin {
 ///
 /// # Errors
 /// The [`crate::analysis::input::InputGap`] found.
-pub fn ensure_answerable(ctx: &Context, snapshot: &Snapshot, ds: &DaemonSet) -> anyhow::Result<()> {
+pub fn ensure_answerable(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    ds: &crate::model::DaemonSet,
+) -> anyhow::Result<()> {
     crate::analysis::input::check_daemon_set(snapshot, ds, origin(ctx))?;
     Ok(())
 }
