@@ -101,6 +101,46 @@ impl Table {
             .push(cells.into_iter().map(Cell::into_text).collect());
     }
 
+    /// Leaves out columns, in the order `victims` names them (headers, any case), until the
+    /// table fits `width`; returns the headers left out, in that order. Columns not named are
+    /// never left out.
+    pub fn drop_to_fit(&mut self, width: usize, headers: bool, victims: &[&str]) -> Vec<String> {
+        let mut dropped = Vec::new();
+        for victim in victims {
+            if self.total_width(headers) <= width {
+                break;
+            }
+            let Some(i) = self
+                .headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(victim))
+            else {
+                continue;
+            };
+            dropped.push(self.headers.remove(i));
+            for row in &mut self.rows {
+                if i < row.len() {
+                    row.remove(i);
+                }
+            }
+        }
+        dropped
+    }
+
+    /// The width of the widest line.
+    fn total_width(&self, headers: bool) -> usize {
+        let columns = self.headers.len();
+        let last = self
+            .rows
+            .iter()
+            .filter_map(|r| r.get(columns.saturating_sub(1)))
+            .map(|c| visible_width(c))
+            .chain(headers.then(|| self.headers.last().map_or(0, String::len)))
+            .max()
+            .unwrap_or(0);
+        self.widths_before_last(headers) + last
+    }
+
     /// True when no row was added.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
@@ -389,5 +429,46 @@ mod tests {
             ["one two", "three…"]
         );
         assert_eq!(wrap_words("", 9, 2), [""]);
+    }
+
+    #[test]
+    fn columns_are_left_out_in_the_order_given_until_the_table_fits() {
+        let mut t = Table::new(&["node", "age", "restarts", "status"]);
+        t.row(vec![
+            "m01".into(),
+            "30m".into(),
+            "0".into(),
+            "Running".into(),
+        ]);
+        // NODE(4)+3, AGE(3)+3, RESTARTS(8)+3, STATUS(7) = 31.
+        assert!(t.clone_dropped(31, &["restarts", "age"]).is_empty());
+        assert_eq!(t.clone_dropped(30, &["restarts", "age"]), ["RESTARTS"]);
+        assert_eq!(
+            t.clone_dropped(19, &["restarts", "age"]),
+            ["RESTARTS", "AGE"]
+        );
+        assert_eq!(
+            t.clone_dropped(5, &["restarts", "age"]),
+            ["RESTARTS", "AGE"]
+        );
+        t.drop_to_fit(20, true, &["restarts"]);
+        let mut out = Vec::new();
+        t.write(&mut out, true).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NODE   AGE   STATUS\nm01    30m   Running\n"
+        );
+    }
+
+    impl Table {
+        fn clone_dropped(&self, width: usize, victims: &[&str]) -> Vec<String> {
+            let mut t = Table {
+                headers: self.headers.clone(),
+                rows: self.rows.clone(),
+                max_width: None,
+                fit: Fit::Cut,
+            };
+            t.drop_to_fit(width, true, victims)
+        }
     }
 }
