@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kubectl_ds::cli::Cli;
+use kubectl_ds::render::safe::Safe;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -14,15 +15,17 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The whole error line is escaped: our own words never hold a control character, while the
+    // names, file names and API messages it quotes may.
     match kubectl_ds::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if kubectl_ds::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.is::<kubectl_ds::UsageError>() => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", Safe(&format!("{e:#}")));
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", Safe(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }

@@ -186,8 +186,10 @@ async fn bad_image_fail_fast_exits_3_naming_the_node() -> anyhow::Result<()> {
         .unwrap_or_else(|| panic!("no node named as blocked: {err}"));
     assert!(err.contains("busybox:bad"), "{err}");
     assert!(
-        out.lines().any(|l| l.starts_with(&format!("  {blocked} (log-collector-"))
-            && l.contains("): Blocked: ImagePullBackOff: container collector cannot pull image \"busybox:bad\"")),
+        out.lines()
+            .any(|l| l.starts_with(&format!("  {blocked} (log-collector-"))
+                && l.contains("): Blocked: ImagePullBackOff: ")
+                && l.contains("container collector cannot pull image \"busybox:bad\"")),
         "the change line: {out}"
     );
     // --watch=false agrees, with the same exit code, in JSON.

@@ -157,3 +157,90 @@ fn wide_keeps_whole_reasons_on_a_terminal() {
     assert!(!wide.contains('…'), "{wide}");
     assert!(wide.lines().any(|l| l.chars().count() > 80), "{wide}");
 }
+
+/// The reason column wraps inside its column at 80 columns, at most three lines per row, and the
+/// decisive words come first: the registry's `not found` is on the row's first line.
+#[test]
+fn reasons_wrap_in_their_column_with_the_decisive_words_first() {
+    let snap = demo();
+    let inv = Inventory::new(&snap);
+    let ds = snap
+        .daemon_sets
+        .iter()
+        .find(|d| d.metadata.name == "log-collector")
+        .unwrap();
+    let report = why_missing(&inv, ds, None, now());
+    let mut out = Vec::new();
+    let view = View {
+        detail: Detail::Attention,
+        headers: true,
+        color: false,
+        width: Some(80),
+    };
+    render::why_missing::write_report(&mut out, &report, view).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.iter().position(|l| l.starts_with("NODE ")).unwrap();
+    let column = lines[header].find("REASON").unwrap();
+    let m03 = lines
+        .iter()
+        .position(|l| l.starts_with("minikube-m03"))
+        .unwrap();
+    assert!(
+        lines[m03].ends_with("ImagePullBackOff: not found:"),
+        "{}",
+        lines[m03]
+    );
+    // Rows run from a node name to the next one; each takes at most three lines, and the
+    // continuation lines start in the REASON column.
+    let table_end = lines[header..].iter().position(|l| l.is_empty()).unwrap() + header;
+    let mut row_lines = 0;
+    for line in &lines[header + 1..table_end] {
+        if line.starts_with("minikube-") {
+            row_lines = 1;
+        } else {
+            row_lines += 1;
+            assert_eq!(line.len() - line.trim_start().len(), column, "{line:?}");
+        }
+        assert!(row_lines <= 3, "more than three lines for a row:\n{text}");
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+}
+
+/// `pod --all-nodes` fits 80 columns by leaving out AGE, then RESTARTS, and says so.
+#[test]
+fn pod_table_fits_80_columns_and_names_what_it_left_out() {
+    use kubectl_ds::analysis::pods::{pod_row, pods_on_node};
+    let snap = demo();
+    let inv = Inventory::new(&snap);
+    let ds = snap
+        .daemon_sets
+        .iter()
+        .find(|d| d.metadata.name == "log-collector")
+        .unwrap();
+    let mut rows = Vec::new();
+    for node in &snap.nodes {
+        let pods = pods_on_node(&inv, ds, node.name());
+        rows.push(pod_row(node.name(), &pods, "Healthy", now()));
+    }
+    let render = |width| {
+        let mut out = Vec::new();
+        let dropped = render::pod::write_table(&mut out, &rows, false, true, width).unwrap();
+        (String::from_utf8(out).unwrap(), dropped)
+    };
+    let (whole, none) = render(None);
+    assert!(none.is_empty());
+    assert!(
+        whole.lines().any(|l| l.chars().count() > 80),
+        "the demo is wider than 80 columns in a pipe:\n{whole}"
+    );
+    let (text, dropped) = render(Some(80));
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert_eq!(dropped, ["AGE", "RESTARTS"], "{text}");
+    assert!(text.starts_with("NODE "), "{text}");
+    assert!(!text.contains("AGE") && text.contains("REVISION"), "{text}");
+    assert_eq!(
+        render::pod::dropped_note(&dropped, 80).unwrap(),
+        "note: AGE, RESTARTS left out to fit 80 columns; -o wide or a wider terminal shows them"
+    );
+}

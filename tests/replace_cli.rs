@@ -185,10 +185,12 @@ fn refusals_in_the_cluster_state_exit_1() {
         "--dry-run",
     ]));
     assert_eq!(code, 0, "{err}");
+    // Warnings go to stderr (issue #14 item 12); the plan on stdout stays clean for scripts.
     assert!(
-        out.contains("warning: the DaemonSet uses the RollingUpdate strategy"),
-        "{out}"
+        err.contains("warning: the DaemonSet uses the RollingUpdate strategy"),
+        "{err}"
     );
+    assert!(!out.contains("warning:"), "{out}");
 
     let (code, _, err) = plan(&["--node", "w7", "--dry-run"]);
     assert_eq!(code, 1);

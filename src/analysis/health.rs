@@ -162,6 +162,15 @@ pub fn bound_pod_problems(inv: &Inventory, pod: &Pod, owner: &str) -> Vec<Reason
     reasons
 }
 
+/// The registry's answer at the end of a kubelet pull message (`…: not found`), when the
+/// message ends with one: the words after its last `": "`, provided they are short and quote no
+/// image (`Back-off pulling image "x"` has none).
+fn registry_answer(message: &str) -> Option<&str> {
+    let (_, tail) = message.trim().rsplit_once(": ")?;
+    let tail = tail.trim();
+    (!tail.is_empty() && tail.len() <= 80 && !tail.contains('"')).then_some(tail)
+}
+
 fn container_problem(
     pod: &Pod,
     status: &ContainerStatus,
@@ -183,8 +192,15 @@ fn container_problem(
             .find(|c| c.name == container)
             .map(|c| c.image.clone())
             .unwrap_or_default();
+        // The registry's answer (`not found`, `authorization failed`) leads: it is what decides,
+        // and a cut or wrapped column would otherwise lose it behind the image name.
+        let answer = detail_text
+            .as_deref()
+            .and_then(registry_answer)
+            .map(|a| format!("{a}: "))
+            .unwrap_or_default();
         let message = format!(
-            "container {container} cannot pull image {image:?} ({state}){}",
+            "{answer}container {container} cannot pull image {image:?} ({state}){}",
             detail_text
                 .as_deref()
                 .map(|m| format!(": {m}"))
@@ -269,4 +285,31 @@ fn container_problem(
         );
     }
     None
+}
+
+#[cfg(test)]
+mod registry_answer_tests {
+    use super::registry_answer;
+
+    #[test]
+    fn the_registrys_answer_is_the_end_of_the_pull_message() {
+        assert_eq!(
+            registry_answer(
+                "Back-off pulling image \"busybox:x\": ErrImagePull: failed to pull and unpack image \"docker.io/library/busybox:x\": not found"
+            ),
+            Some("not found")
+        );
+        assert_eq!(
+            registry_answer(
+                "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+            ),
+            Some("authorization failed")
+        );
+        assert_eq!(
+            registry_answer("Back-off pulling image \"busybox:x\""),
+            None
+        );
+        assert_eq!(registry_answer("failed: \"quoted\""), None);
+        assert_eq!(registry_answer("trailing: "), None);
+    }
 }

@@ -63,7 +63,8 @@ impl Outage {
         let mut since = self.since.lock().ok()?;
         let start = *since.get_or_insert_with(|| {
             eprintln!(
-                "warning: lost the connection to the API server ({cause}); retrying for up to {}",
+                "warning: lost the connection to the API server ({}); retrying for up to {}",
+                crate::render::safe::Safe(&cause.to_string()),
                 format_duration(self.budget)
             );
             Instant::now()

@@ -11,6 +11,7 @@ use crate::cli::ListArgs;
 use crate::cluster::Cluster;
 use crate::context::{Context, OutputFormat, Source};
 use crate::model::{DaemonSet, Snapshot};
+use crate::render::safe::Safe;
 use crate::render::{self, list::View};
 
 /// Runs `list`: exit 3 when a listed DaemonSet has a node `Missing`, `Pending` or `Failing`.
@@ -71,7 +72,7 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
             if list.items.is_empty() {
                 // kubectl's words, on stderr, exit 0.
                 match &namespace {
-                    Some(ns) => eprintln!("No resources found in {ns} namespace."),
+                    Some(ns) => eprintln!("No resources found in {} namespace.", Safe(ns)),
                     None => eprintln!("No resources found"),
                 }
             }
@@ -82,11 +83,22 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
                 color: ctx.color,
                 width: ctx.width,
             };
-            render::list::write_table(out, &list, view)?;
+            let dropped = render::list::write_table(out, &list, view)?;
+            // Never silently: say which columns a narrow terminal cost, and how to see them.
+            if let Some(note) = ctx
+                .width
+                .and_then(|w| render::pod::dropped_note(&dropped, w))
+            {
+                out.flush()?;
+                eprintln!("{note}");
+            }
             // As kubectl's warnings: on stderr, so the table stays clean for scripts.
             for item in &list.items {
                 for w in &item.warnings {
-                    eprintln!("warning: {}/{}: {w}", item.namespace, item.name);
+                    eprintln!(
+                        "warning: {}",
+                        Safe(&format!("{}/{}: {w}", item.namespace, item.name))
+                    );
                 }
             }
         }

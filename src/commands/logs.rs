@@ -21,6 +21,7 @@ use crate::cluster::Cluster;
 use crate::cluster::pods::LogOptions;
 use crate::context::{Context, Source};
 use crate::model::{Node, Pod};
+use crate::render::safe::Safe;
 use std::path::PathBuf;
 
 /// One log stream to read.
@@ -46,7 +47,7 @@ pub(crate) async fn container_for(
     let chosen = default_container(&pod.spec, &annotations)
         .ok_or_else(|| anyhow::anyhow!("pod {} has no containers", pod.metadata.name))?;
     if let Some(note) = &chosen.note {
-        eprintln!("{note}");
+        eprintln!("{}", Safe(note));
     }
     Ok(chosen.name)
 }
@@ -194,7 +195,7 @@ pub async fn run(ctx: &Context, args: &LogsArgs, out: &mut dyn Write) -> anyhow:
                 if crate::is_broken_pipe(&e) {
                     return Err(e);
                 }
-                eprintln!("error: node {node}: {e:#}");
+                eprintln!("error: {}", Safe(&format!("node {node}: {e:#}")));
                 *failures.borrow_mut() += 1;
             }
             Ok(())
@@ -259,8 +260,15 @@ fn check_offline(args: &LogsArgs, paths: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// The prefix of every line when several pods are read, as `kubectl logs --prefix` writes it.
+/// The prefix is ours and names from the cluster, so it is escaped; the log line after it is
+/// data and stays raw, as kubectl prints it.
 fn line_prefix(node: &str, pod: &str, container: &str) -> String {
-    format!("[node/{node} pod/{pod}/{container}] ")
+    format!(
+        "[node/{} pod/{}/{}] ",
+        Safe(node),
+        Safe(pod),
+        Safe(container)
+    )
 }
 
 /// Writes each line of `text` after `prefix`; a last line without a newline gets one.
@@ -301,7 +309,7 @@ fn from_dump(
                     let chosen = default_container(&pod.spec, &Default::default())
                         .ok_or_else(|| anyhow::anyhow!("pod {name} has no containers"))?;
                     if let Some(note) = &chosen.note {
-                        eprintln!("{note}");
+                        eprintln!("{}", Safe(note));
                     }
                     chosen.name
                 }
@@ -321,7 +329,7 @@ fn from_dump(
             if !many || crate::is_broken_pipe(&e) {
                 return Err(e);
             }
-            eprintln!("error: node {}: {e:#}", target.node);
+            eprintln!("error: {}", Safe(&format!("node {}: {e:#}", target.node)));
             failed += 1;
         }
     }

@@ -96,7 +96,7 @@ pub fn offline_snapshot(ctx: &Context) -> anyhow::Result<(Snapshot, Option<Strin
     };
     let loaded = crate::snapshot::load_paths(paths, &mut std::io::stdin().lock())?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::render::safe::Safe(w));
     }
     let ns = match &ctx.namespace {
         NamespaceScope::Explicit(ns) => Some(ns.clone()),

@@ -14,6 +14,7 @@ use crate::cluster::Cluster;
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Node, Snapshot};
 use crate::render;
+use crate::render::safe::{Safe, escape_lines};
 
 /// What a per-node command works on: the DaemonSet's objects, the namespace to look in, and
 /// the live cluster (`None` offline).
@@ -69,16 +70,17 @@ pub(crate) fn no_pod_message(
     ctx: &Context,
 ) -> String {
     let verdict = state.judge(inv, node, ctx.now);
+    // Each line escaped on its own: names and messages come from the cluster.
     let mut text = format!(
         "no pod of daemonset {} on node {}: {}",
-        ds.key(),
-        node.name(),
+        Safe(&ds.key()),
+        Safe(node.name()),
         verdict.verdict
     );
     for r in &verdict.reasons {
-        text.push_str(&format!("\n  {}: {}", r.code(), r.message));
+        text.push_str(&format!("\n  {}: {}", r.code(), Safe(&r.message)));
         if let Some(h) = &r.hint {
-            text.push_str(&format!("\n    hint: {h}"));
+            text.push_str(&format!("\n    hint: {}", escape_lines(h)));
         }
     }
     text
@@ -135,7 +137,14 @@ pub async fn run(ctx: &Context, args: &PodArgs, out: &mut dyn Write) -> anyhow::
         OutputFormat::Yaml => render::yaml(out, &DaemonSetPods::new(ds, rows))?,
         OutputFormat::Table | OutputFormat::Wide => {
             if !rows.is_empty() {
-                render::pod::write_table(out, &rows, wide, ctx.headers)?;
+                let dropped = render::pod::write_table(out, &rows, wide, ctx.headers, ctx.width)?;
+                if let Some(note) = ctx
+                    .width
+                    .and_then(|w| render::pod::dropped_note(&dropped, w))
+                {
+                    out.flush()?;
+                    eprintln!("{note}");
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::cli::WhyMissingArgs;
 use crate::cluster::{self, Cluster};
 use crate::context::{Context, OutputFormat, Source};
 use crate::model::{DaemonSet, Node, Snapshot};
+use crate::render::safe::Safe;
 use crate::render::{
     self,
     why_missing::{Detail, View},
@@ -60,6 +61,8 @@ pub async fn run(
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
                 OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
+                    // As kubectl's warnings: on stderr, so the table stays clean for scripts.
+                    warn(&report.warnings);
                     render::why_missing::write_report(out, &report, view)?
                 }
             }
@@ -92,6 +95,8 @@ pub async fn run(
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
                 OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
+                    // As kubectl's warnings: on stderr, so the table stays clean for scripts.
+                    warn(&report.warnings);
                     render::why_missing::write_node_report(out, &report, view)?
                 }
             }
@@ -101,6 +106,13 @@ pub async fn run(
                 Outcome::Success
             })
         }
+    }
+}
+
+/// Prints `warning: …` lines on stderr, escaped (they quote names from the input).
+pub(crate) fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {}", Safe(w));
     }
 }
 

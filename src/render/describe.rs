@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use jiff::Timestamp;
 
+use super::safe::{Safe, escape, escape_lines, safe_writeln};
 use super::table::Table;
 use crate::analysis::age::human_duration;
 use crate::analysis::labels::format_selector;
@@ -50,7 +51,7 @@ fn map_text(map: &BTreeMap<String, String>, indent: usize) -> String {
         return "<none>".to_owned();
     }
     map.iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", Safe(k), Safe(v)))
         .collect::<Vec<_>>()
         .join(&format!("\n{}", " ".repeat(indent)))
 }
@@ -85,10 +86,10 @@ fn resources_text(list: &ResourceList) -> Vec<String> {
 }
 
 fn write_container<W: Write + ?Sized>(out: &mut W, c: &ContainerSpec, pad: &str) -> io::Result<()> {
-    writeln!(out, "{pad}{}:", c.name)?;
-    writeln!(out, "{pad}  Image:  {}", c.image)?;
+    safe_writeln!(out, "{pad}{}:", c.name)?;
+    safe_writeln!(out, "{pad}  Image:  {}", c.image)?;
     if c.ports.is_empty() {
-        writeln!(out, "{pad}  Port:   <none>")?;
+        safe_writeln!(out, "{pad}  Port:   <none>")?;
     }
     for p in &c.ports {
         let proto = if p.protocol.is_empty() {
@@ -96,22 +97,22 @@ fn write_container<W: Write + ?Sized>(out: &mut W, c: &ContainerSpec, pad: &str)
         } else {
             &p.protocol
         };
-        writeln!(out, "{pad}  Port:   {}/{proto}", p.container_port)?;
+        safe_writeln!(out, "{pad}  Port:   {}/{proto}", p.container_port)?;
         if let Some(h) = p.host_port.filter(|h| *h != 0) {
-            writeln!(out, "{pad}  Host Port:  {h}/{proto}")?;
+            safe_writeln!(out, "{pad}  Host Port:  {h}/{proto}")?;
         }
     }
     if let Some(r) = &c.resources {
         if !r.limits.is_empty() {
-            writeln!(out, "{pad}  Limits:")?;
+            safe_writeln!(out, "{pad}  Limits:")?;
             for line in resources_text(&r.limits) {
-                writeln!(out, "{pad}    {line}")?;
+                safe_writeln!(out, "{pad}    {line}")?;
             }
         }
         if !r.requests.is_empty() {
-            writeln!(out, "{pad}  Requests:")?;
+            safe_writeln!(out, "{pad}  Requests:")?;
             for line in resources_text(&r.requests) {
-                writeln!(out, "{pad}    {line}")?;
+                safe_writeln!(out, "{pad}    {line}")?;
             }
         }
     }
@@ -184,9 +185,9 @@ pub fn write_daemon_set<W: Write + ?Sized>(
     let ds = v.ds;
     let spec = &ds.spec;
     let tpl = &spec.template;
-    writeln!(out, "Name:           {}", ds.metadata.name)?;
-    writeln!(out, "Namespace:      {}", ds.metadata.namespace)?;
-    writeln!(
+    safe_writeln!(out, "Name:           {}", ds.metadata.name)?;
+    safe_writeln!(out, "Namespace:      {}", ds.metadata.namespace)?;
+    safe_writeln!(
         out,
         "Selector:       {}",
         spec.selector
@@ -201,7 +202,7 @@ pub fn write_daemon_set<W: Write + ?Sized>(
         map_text(&tpl.spec.node_selector, 16)
     )?;
     writeln!(out, "Labels:         {}", map_text(&ds.metadata.labels, 16))?;
-    writeln!(
+    safe_writeln!(
         out,
         "Created:        {}",
         age(now, ds.metadata.creation_timestamp) + " ago"
@@ -221,65 +222,70 @@ pub fn write_daemon_set<W: Write + ?Sized>(
             show(&ru.max_surge, "0")
         ));
     }
-    writeln!(out, "Update Strategy:  {strategy_text}")?;
-    writeln!(out, "Min Ready Seconds:  {}", spec.min_ready_seconds)?;
+    safe_writeln!(out, "Update Strategy:  {strategy_text}")?;
+    safe_writeln!(out, "Min Ready Seconds:  {}", spec.min_ready_seconds)?;
     let st = &ds.status;
-    writeln!(
+    safe_writeln!(
         out,
         "Desired Number of Nodes Scheduled: {}",
         st.desired_number_scheduled
     )?;
-    writeln!(
+    safe_writeln!(
         out,
         "Current Number of Nodes Scheduled: {}",
         st.current_number_scheduled
     )?;
-    writeln!(
+    safe_writeln!(
         out,
         "Number of Nodes Scheduled with Up-to-date Pods: {}",
         st.updated_number_scheduled.unwrap_or(0)
     )?;
-    writeln!(
+    safe_writeln!(
         out,
         "Number of Nodes Scheduled with Available Pods: {}",
         st.number_available.unwrap_or(0)
     )?;
-    writeln!(out, "Number of Nodes Ready: {}", st.number_ready)?;
-    writeln!(
+    safe_writeln!(out, "Number of Nodes Ready: {}", st.number_ready)?;
+    safe_writeln!(
         out,
         "Number of Nodes Misscheduled: {}",
         st.number_misscheduled
     )?;
     let (running, waiting, succeeded, failed) = v.pod_phases;
-    writeln!(
+    safe_writeln!(
         out,
         "Pods Status:  {running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
     )?;
-    writeln!(out, "Pod Template:")?;
+    safe_writeln!(out, "Pod Template:")?;
     writeln!(out, "  Labels:  {}", map_text(&tpl.metadata.labels, 11))?;
     if let Some(pc) = &tpl.spec.priority_class_name {
-        writeln!(out, "  Priority Class Name:  {pc}")?;
+        safe_writeln!(out, "  Priority Class Name:  {pc}")?;
     }
     if !tpl.spec.init_containers.is_empty() {
-        writeln!(out, "  Init Containers:")?;
+        safe_writeln!(out, "  Init Containers:")?;
         for c in &tpl.spec.init_containers {
             write_container(out, c, "   ")?;
         }
     }
-    writeln!(out, "  Containers:")?;
+    safe_writeln!(out, "  Containers:")?;
     for c in &tpl.spec.containers {
         write_container(out, c, "   ")?;
     }
     if tpl.spec.tolerations.is_empty() {
-        writeln!(out, "  Tolerations:  <none>")?;
+        safe_writeln!(out, "  Tolerations:  <none>")?;
     } else {
-        let t: Vec<String> = tpl.spec.tolerations.iter().map(toleration_text).collect();
+        let t: Vec<String> = tpl
+            .spec
+            .tolerations
+            .iter()
+            .map(|t| escape(&toleration_text(t)).into_owned())
+            .collect();
         writeln!(out, "  Tolerations:  {}", t.join("\n                "))?;
     }
     if v.revisions.is_empty() {
-        writeln!(out, "Revisions:  <none>")?;
+        safe_writeln!(out, "Revisions:  <none>")?;
     } else {
-        writeln!(out, "Revisions:")?;
+        safe_writeln!(out, "Revisions:")?;
         // Cells first, then padded, so revision, hash and age line up whatever their lengths.
         let mut rows: Vec<[String; 4]> = Vec::new();
         for r in &v.revisions {
@@ -312,7 +318,7 @@ pub fn write_daemon_set<W: Write + ?Sized>(
             .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
             .collect();
         for [revision, hash, age, rest] in &rows {
-            writeln!(
+            safe_writeln!(
                 out,
                 "  {revision:<w0$}  {hash:<w1$}  {age:<w2$}  {rest}",
                 w0 = widths[0],
@@ -366,31 +372,31 @@ fn state_text(state: Option<&ContainerState>, now: Timestamp) -> Vec<String> {
 /// # Errors
 /// On write failure.
 pub fn write_pod<W: Write + ?Sized>(out: &mut W, v: &PodView, now: Timestamp) -> io::Result<()> {
-    writeln!(out, "DaemonSet:  {}", v.ds.key())?;
-    writeln!(out, "Node:       {}", v.node)?;
-    writeln!(out, "Verdict:    {}", v.verdict.verdict)?;
+    safe_writeln!(out, "DaemonSet:  {}", v.ds.key())?;
+    safe_writeln!(out, "Node:       {}", v.node)?;
+    safe_writeln!(out, "Verdict:    {}", v.verdict.verdict)?;
     for r in &v.verdict.reasons {
-        writeln!(out, "  {}: {}", r.code(), r.message)?;
+        safe_writeln!(out, "  {}: {}", r.code(), r.message)?;
         if let Some(h) = &r.hint {
-            let h = h.replace('\n', "\n          ");
+            let h = escape_lines(h).replace('\n', "\n          ");
             writeln!(out, "    hint: {h}")?;
         }
     }
     let Some(pod) = v.pod else {
-        writeln!(out, "Pod:        <none>")?;
+        safe_writeln!(out, "Pod:        <none>")?;
         return Ok(());
     };
-    writeln!(out, "Pod:        {}", pod.metadata.name)?;
+    safe_writeln!(out, "Pod:        {}", pod.metadata.name)?;
     if !v.others.is_empty() {
         let names: Vec<&str> = v.others.iter().map(|p| p.metadata.name.as_str()).collect();
-        writeln!(out, "Other Pods: {}", names.join(", "))?;
+        safe_writeln!(out, "Other Pods: {}", names.join(", "))?;
     }
-    writeln!(
+    safe_writeln!(
         out,
         "Created:    {} ago",
         age(now, pod.metadata.creation_timestamp)
     )?;
-    writeln!(
+    safe_writeln!(
         out,
         "Status:     {}{}",
         crate::analysis::pods::pod_status(pod),
@@ -405,10 +411,10 @@ pub fn write_pod<W: Write + ?Sized>(out: &mut W, v: &PodView, now: Timestamp) ->
         .labels
         .get(crate::analysis::pods::REVISION_LABEL)
     {
-        writeln!(out, "Revision:   {rev}")?;
+        safe_writeln!(out, "Revision:   {rev}")?;
     }
     if let Some(m) = &pod.status.message {
-        writeln!(out, "Message:    {m}")?;
+        safe_writeln!(out, "Message:    {m}")?;
     }
     for (title, specs, statuses) in [
         (
@@ -425,26 +431,26 @@ pub fn write_pod<W: Write + ?Sized>(out: &mut W, v: &PodView, now: Timestamp) ->
         if specs.is_empty() {
             continue;
         }
-        writeln!(out, "{title}:")?;
+        safe_writeln!(out, "{title}:")?;
         for c in specs {
-            writeln!(out, "  {}:", c.name)?;
-            writeln!(out, "    Image:          {}", c.image)?;
+            safe_writeln!(out, "  {}:", c.name)?;
+            safe_writeln!(out, "    Image:          {}", c.image)?;
             let status = statuses.iter().find(|s| s.name == c.name);
             let state = state_text(status.and_then(|s| s.state.as_deref()), now);
-            writeln!(out, "    State:          {}", state[0])?;
+            safe_writeln!(out, "    State:          {}", state[0])?;
             for line in &state[1..] {
-                writeln!(out, "      {line}")?;
+                safe_writeln!(out, "      {line}")?;
             }
             if let Some(last) = status.and_then(|s| s.last_state.as_deref())
                 && (last.running.is_some() || last.waiting.is_some() || last.terminated.is_some())
             {
                 let last = state_text(Some(last), now);
-                writeln!(out, "    Last State:     {}", last[0])?;
+                safe_writeln!(out, "    Last State:     {}", last[0])?;
                 for line in &last[1..] {
-                    writeln!(out, "      {line}")?;
+                    safe_writeln!(out, "      {line}")?;
                 }
             }
-            writeln!(
+            safe_writeln!(
                 out,
                 "    Ready:          {}",
                 if status.is_some_and(|s| s.ready) {
@@ -453,7 +459,7 @@ pub fn write_pod<W: Write + ?Sized>(out: &mut W, v: &PodView, now: Timestamp) ->
                     "False"
                 }
             )?;
-            writeln!(
+            safe_writeln!(
                 out,
                 "    Restart Count:  {}",
                 status.map_or(0, |s| s.restart_count)
@@ -461,9 +467,9 @@ pub fn write_pod<W: Write + ?Sized>(out: &mut W, v: &PodView, now: Timestamp) ->
         }
     }
     if !pod.status.conditions.is_empty() {
-        writeln!(out, "Conditions:")?;
+        safe_writeln!(out, "Conditions:")?;
         for c in &pod.status.conditions {
-            writeln!(out, "  {}  {}", c.type_, c.status)?;
+            safe_writeln!(out, "  {}  {}", c.type_, c.status)?;
         }
     }
     write_events(out, &v.events, now)

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::safe::{Safe, escape};
 use crate::analysis::Reason;
 
 /// One distinct hint and the rows it applies to, in the order they were first seen.
@@ -80,13 +81,14 @@ pub fn write<W: Write + ?Sized>(
         write_wrapped(out, &first, width, "    ")?;
         // Further lines are YAML to paste: indented, never wrapped.
         for line in lines {
-            writeln!(out, "      {line}")?;
+            writeln!(out, "      {}", Safe(line))?;
         }
     }
     Ok(())
 }
 
-/// Writes `line`, wrapped to `width` when there is one.
+/// Writes `line` escaped (it may quote names and messages from the cluster), wrapped to `width`
+/// when there is one.
 ///
 /// # Errors
 /// On write failure.
@@ -96,6 +98,8 @@ pub fn write_wrapped<W: Write + ?Sized>(
     width: Option<usize>,
     indent: &str,
 ) -> io::Result<()> {
+    let line = escape(line);
+    let line = line.as_ref();
     match width {
         Some(width) => {
             for part in wrap(line, width, indent) {

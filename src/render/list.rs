@@ -4,8 +4,9 @@
 
 use std::io::{self, Write};
 
+use super::safe::{Safe, escape};
 use super::style;
-use super::table::{Table, visible_width};
+use super::table::{Cell, Table, visible_width};
 use crate::analysis::overview::{DaemonSetSummary, DaemonSetSummaryList, Problems, format_labels};
 
 /// Options for the table.
@@ -29,6 +30,8 @@ struct Column {
     header: &'static str,
     cells: Vec<String>,
     drop_rank: Option<u8>,
+    /// Cells this program wrote (counts, coloured verdicts): not escaped.
+    ours: bool,
 }
 
 impl Column {
@@ -38,11 +41,23 @@ impl Column {
         items: &[DaemonSetSummary],
         cell: impl Fn(&DaemonSetSummary) -> String,
     ) -> Column {
+        // Widths are measured on what will be printed: foreign text escaped.
         Column {
             header,
-            cells: items.iter().map(cell).collect(),
+            cells: items
+                .iter()
+                .map(|i| escape(&cell(i)).into_owned())
+                .collect(),
             drop_rank,
+            ours: false,
         }
+    }
+
+    /// Marks the cells as this program's own (they may hold our colour codes).
+    fn ours(mut self, cells: Vec<String>) -> Column {
+        self.cells = cells;
+        self.ours = true;
+        self
     }
 
     fn width(&self, headers: bool) -> usize {
@@ -71,7 +86,8 @@ pub fn problems_cell(problems: &Problems, color: bool) -> String {
 }
 
 /// Writes the table (nothing at all when the list is empty: the caller says so on stderr, as
-/// kubectl does).
+/// kubectl does). Returns the headers of the columns left out to fit the terminal, for the
+/// caller to say so on stderr (see [`super::pod::dropped_note`]).
 ///
 /// # Errors
 /// On write failure.
@@ -79,9 +95,9 @@ pub fn write_table<W: Write + ?Sized>(
     out: &mut W,
     list: &DaemonSetSummaryList,
     view: View,
-) -> io::Result<()> {
+) -> io::Result<Vec<&'static str>> {
     if list.items.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let items = list.items.as_slice();
     let num = |f: fn(&DaemonSetSummary) -> i64| move |s: &DaemonSetSummary| f(s).to_string();
@@ -104,9 +120,12 @@ pub fn write_table<W: Write + ?Sized>(
         Column::new("AGE", Some(3), items, |s| s.age.clone()),
         Column::new("MISSCHEDULED", Some(2), items, num(|s| s.misscheduled)),
         Column::new("STRATEGY", Some(1), items, |s| s.update_strategy.clone()),
-        Column::new("PROBLEMS", None, items, |s| {
-            problems_cell(&s.problems, view.color)
-        }),
+        Column::new("PROBLEMS", None, items, |_| String::new()).ours(
+            items
+                .iter()
+                .map(|s| problems_cell(&s.problems, view.color))
+                .collect(),
+        ),
     ]);
     if view.wide {
         // Asked for explicitly: never left out (the last one is cut to the width instead).
@@ -116,9 +135,10 @@ pub fn write_table<W: Write + ?Sized>(
             Column::new("SELECTOR", None, items, |s| s.selector.clone()),
         ]);
     }
-    if let (Some(width), false) = (view.width, view.wide) {
-        drop_to_fit(&mut columns, width, view.headers);
-    }
+    let dropped = match (view.width, view.wide) {
+        (Some(width), false) => drop_to_fit(&mut columns, width, view.headers),
+        _ => Vec::new(),
+    };
     let headers: Vec<&str> = columns.iter().map(|c| c.header).collect();
     // Cutting the line is only for the last column (a free-text one): when the columns before
     // it do not fit either, lines stay whole and the terminal wraps them, as kubectl's do.
@@ -131,21 +151,37 @@ pub fn write_table<W: Write + ?Sized>(
     let fit = view.width.filter(|w| before_last < *w);
     let mut table = Table::new(&headers).fit_to(fit);
     for i in 0..items.len() {
-        table.row(columns.iter().map(|c| c.cells[i].clone()).collect());
+        table.row_cells(
+            columns
+                .iter()
+                .map(|c| {
+                    let text = c.cells[i].clone();
+                    if c.ours {
+                        Cell::Ours(text)
+                    } else {
+                        Cell::Foreign(text)
+                    }
+                })
+                .collect(),
+        );
     }
-    table.write(out, view.headers)
+    table.write(out, view.headers)?;
+    // In the table's order, not the order they were left out in.
+    Ok(dropped)
 }
 
 /// Leaves out droppable columns, lowest rank first, until the table fits `width`: NODE
 /// SELECTOR, STRATEGY, MISSCHEDULED, AGE, CURRENT, UP-TO-DATE, AVAILABLE, READY, DESIRED. What
 /// is always left (NAMESPACE, NAME, PROBLEMS) still answers "which DaemonSet lacks a healthy
 /// pod on how many nodes"; the controller's counts go before it because PROBLEMS says more.
-fn drop_to_fit(columns: &mut Vec<Column>, width: usize, headers: bool) {
+/// Returns the headers left out, in the table's order.
+fn drop_to_fit(columns: &mut Vec<Column>, width: usize, headers: bool) -> Vec<&'static str> {
+    let all: Vec<&'static str> = columns.iter().map(|c| c.header).collect();
     loop {
         let total: usize = columns.iter().map(|c| c.width(headers)).sum::<usize>()
             + 3 * columns.len().saturating_sub(1);
         if total <= width {
-            return;
+            break;
         }
         let victim = columns
             .iter()
@@ -156,9 +192,12 @@ fn drop_to_fit(columns: &mut Vec<Column>, width: usize, headers: bool) {
             Some((_, i)) => {
                 columns.remove(i);
             }
-            None => return,
+            None => break,
         }
     }
+    all.into_iter()
+        .filter(|h| !columns.iter().any(|c| c.header == *h))
+        .collect()
 }
 
 /// Writes `daemonset.apps/NAME` per DaemonSet, as `kubectl get ds -o name`.
@@ -167,7 +206,7 @@ fn drop_to_fit(columns: &mut Vec<Column>, width: usize, headers: bool) {
 /// On write failure.
 pub fn write_names<W: Write + ?Sized>(out: &mut W, list: &DaemonSetSummaryList) -> io::Result<()> {
     for item in &list.items {
-        writeln!(out, "daemonset.apps/{}", item.name)?;
+        writeln!(out, "daemonset.apps/{}", Safe(&item.name))?;
     }
     Ok(())
 }
@@ -366,6 +405,52 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "daemonset.apps/a\ndaemonset.apps/b\n"
+        );
+    }
+
+    #[test]
+    fn the_columns_left_out_are_returned_in_table_order_and_a_note_names_them() {
+        let l = list(vec![item("calico-node", &[(Verdict::Missing, 1)])]);
+        let mut out = Vec::new();
+        let view = View {
+            width: Some(80),
+            namespaces: true,
+            ..PIPE
+        };
+        let dropped = write_table(&mut out, &l, view).unwrap();
+        assert_eq!(
+            dropped,
+            [
+                "CURRENT",
+                "NODE SELECTOR",
+                "AGE",
+                "MISSCHEDULED",
+                "STRATEGY"
+            ]
+        );
+        assert_eq!(
+            crate::render::pod::dropped_note(&dropped[..1], 80).as_deref(),
+            Some("note: CURRENT left out to fit 80 columns; -o wide or a wider terminal shows it")
+        );
+        let none = write_table(&mut Vec::new(), &l, PIPE).unwrap();
+        assert!(none.is_empty(), "a pipe gets every column: {none:?}");
+    }
+
+    #[test]
+    fn foreign_names_are_escaped_and_widths_measure_the_escaped_text() {
+        let l = list(vec![item("evil\u{1b}[2J\u{202e}", &[])]);
+        let text = render(&l, PIPE);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1].find("3 "), lines[0].find("DESIRED"), "{text}");
+        let mut out = Vec::new();
+        write_names(&mut out, &l).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "daemonset.apps/evil\\x1b[2J\\u{202e}\n"
         );
     }
 }

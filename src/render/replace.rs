@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use owo_colors::OwoColorize;
 
-use super::table::Table;
+use super::safe::{Safe, escape, escape_lines, safe_writeln};
+use super::table::{Cell, Table};
 use crate::analysis::replace::{DryRun, Event, NodeEntry, NodeOutcome, ReplaceReport, RunStatus};
 
 /// Options for the human view.
@@ -100,7 +101,7 @@ pub fn write_report<W: Write + ?Sized>(
     view: View,
 ) -> io::Result<()> {
     let ds = &report.daemon_set;
-    writeln!(
+    safe_writeln!(
         out,
         "DaemonSet {}/{} (strategy {}, revision {})",
         ds.namespace,
@@ -108,22 +109,19 @@ pub fn write_report<W: Write + ?Sized>(
         ds.update_strategy,
         ds.current_revision.as_deref().unwrap_or("unknown")
     )?;
-    for w in &report.warnings {
-        writeln!(out, "warning: {w}")?;
-    }
     let budget = format!(
         "--max-unavailable {} = {} of {} desired node(s)",
         report.max_unavailable, report.budget, report.desired_number_scheduled
     );
     match report.dry_run {
-        DryRun::Client => writeln!(out, "Plan ({budget}): {}", report.message)?,
-        DryRun::Server => writeln!(
+        DryRun::Client => safe_writeln!(out, "Plan ({budget}): {}", report.message)?,
+        DryRun::Server => safe_writeln!(
             out,
             "Server dry run ({budget}): {} [{}]",
             report.message,
             report.status.as_str()
         )?,
-        DryRun::None => writeln!(
+        DryRun::None => safe_writeln!(
             out,
             "Replace ({budget}): {} [{}]",
             report.message,
@@ -136,13 +134,13 @@ pub fn write_report<W: Write + ?Sized>(
     } else if report.dry_run == DryRun::Client {
         let mut table = Table::new(&["batch", "node", "outcome", "pod", "revision", "detail"]);
         for n in &report.nodes {
-            table.row(vec![
-                dash(n.batch.map(|b| b.to_string()).as_deref()),
-                n.name.clone(),
-                outcome(n.outcome, view.color),
-                dash(n.pod.as_deref()),
-                dash(n.pod_revision.as_deref()),
-                detail_cell(n, view.wide),
+            table.row_cells(vec![
+                Cell::from(dash(n.batch.map(|b| b.to_string()).as_deref())),
+                Cell::from(n.name.as_str()),
+                Cell::Ours(outcome(n.outcome, view.color)),
+                Cell::from(dash(n.pod.as_deref())),
+                Cell::from(dash(n.pod_revision.as_deref())),
+                Cell::from(detail_cell(n, view.wide)),
             ]);
         }
         table.write(out, view.headers)?;
@@ -151,14 +149,14 @@ pub fn write_report<W: Write + ?Sized>(
             "batch", "node", "outcome", "pod", "new pod", "time", "detail",
         ]);
         for n in &report.nodes {
-            table.row(vec![
-                dash(n.batch.map(|b| b.to_string()).as_deref()),
-                n.name.clone(),
-                outcome(n.outcome, view.color),
-                dash(n.pod.as_deref()),
-                dash(n.new_pod.as_deref()),
-                dash(n.seconds.map(duration).as_deref()),
-                detail_cell(n, view.wide),
+            table.row_cells(vec![
+                Cell::from(dash(n.batch.map(|b| b.to_string()).as_deref())),
+                Cell::from(n.name.as_str()),
+                Cell::Ours(outcome(n.outcome, view.color)),
+                Cell::from(dash(n.pod.as_deref())),
+                Cell::from(dash(n.new_pod.as_deref())),
+                Cell::from(dash(n.seconds.map(duration).as_deref())),
+                Cell::from(detail_cell(n, view.wide)),
             ]);
         }
         table.write(out, view.headers)?;
@@ -177,7 +175,7 @@ pub fn write_report<W: Write + ?Sized>(
         writeln!(out)?;
         writeln!(out, "Hints:")?;
         for (node, hint) in hints {
-            writeln!(out, "  {node}: {hint}")?;
+            writeln!(out, "  {}: {}", Safe(node), escape_lines(hint))?;
         }
     }
     writeln!(out)?;
@@ -200,13 +198,17 @@ pub fn write_report<W: Write + ?Sized>(
             RunStatus::Failed => "After fixing the failure, continue with",
             _ => "To continue",
         };
-        writeln!(out, "{lead}: {next}")?;
+        safe_writeln!(out, "{lead}: {next}")?;
     }
     Ok(())
 }
 
-/// One progress line (without a time prefix).
+/// One progress line (without a time prefix), escaped: it quotes names and API messages.
 pub fn event_line(e: &Event) -> String {
+    escape(&event_text(e)).into_owned()
+}
+
+fn event_text(e: &Event) -> String {
     match e {
         Event::Started {
             targets,

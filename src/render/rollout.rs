@@ -7,7 +7,9 @@ use jiff::Timestamp;
 use owo_colors::OwoColorize;
 
 use super::hints;
-use super::table::Table;
+use super::safe::{Safe, escape, escape_lines, safe_writeln};
+use super::table::{Cell, Table};
+use super::why_missing::REASON_LINES;
 use crate::analysis::age::human_duration;
 use crate::analysis::rollout::{
     HistoryEntry, NodeProgress, NodeState, RolloutHistory, RolloutStatus, without_nulls,
@@ -49,21 +51,27 @@ pub fn reason_cell(node: &NodeProgress, wide: bool) -> String {
     super::why_missing::reason_cell(&node.reasons, wide)
 }
 
-/// One line for a node whose state changed (the watch's output in a pipe).
+/// One line for a node whose state changed (the watch's output in a pipe); names and reasons
+/// escaped, only the state word coloured.
 pub fn node_line(node: &NodeProgress, color: bool) -> String {
     let reason = reason_cell(node, false);
     let pod = node
         .pod
         .as_deref()
-        .map(|p| format!(" ({p})"))
+        .map(|p| format!(" ({})", Safe(p)))
         .unwrap_or_default();
     if reason.is_empty() {
-        format!("  {}{pod}: {}", node.name, state_word(node.state, color))
+        format!(
+            "  {}{pod}: {}",
+            Safe(&node.name),
+            state_word(node.state, color)
+        )
     } else {
         format!(
-            "  {}{pod}: {}: {reason}",
-            node.name,
-            state_word(node.state, color)
+            "  {}{pod}: {}: {}",
+            Safe(&node.name),
+            state_word(node.state, color),
+            Safe(&reason)
         )
     }
 }
@@ -95,7 +103,8 @@ fn sorted_rows(status: &RolloutStatus, wide: bool) -> Vec<&NodeProgress> {
 fn node_table(rows: &[&NodeProgress], view: StatusView, max_reason: Option<usize>) -> Table {
     // `-o wide` asks for everything: whole lines, as `list -o wide`.
     let fit = view.width.filter(|_| !view.wide);
-    let mut table = Table::new(&["node", "state", "pod", "revision", "reason"]).fit_to(fit);
+    let mut table =
+        Table::new(&["node", "state", "pod", "revision", "reason"]).wrap_to(fit, REASON_LINES);
     for n in rows {
         let mut reason = reason_cell(n, view.wide);
         if let Some(max) = max_reason
@@ -107,19 +116,20 @@ fn node_table(rows: &[&NodeProgress], view: StatusView, max_reason: Option<usize
                 .collect::<String>()
                 + "…";
         }
-        table.row(vec![
-            n.name.clone(),
-            state_word(n.state, view.color),
-            n.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
-            n.revision.clone().unwrap_or_else(|| "<none>".to_owned()),
-            reason,
+        table.row_cells(vec![
+            Cell::from(n.name.as_str()),
+            Cell::Ours(state_word(n.state, view.color)),
+            Cell::from(n.pod.as_deref().unwrap_or("<none>")),
+            Cell::from(n.revision.as_deref().unwrap_or("<none>")),
+            Cell::from(reason),
         ]);
     }
     table
 }
 
 /// Writes one evaluation of a rollout: kubectl's line, and unless the rollout is complete (or
-/// with `wide`) the nodes still to finish, their hints and a summary.
+/// with `wide`) the nodes still to finish, their hints and a summary. With `--no-headers`, the
+/// table's rows alone (nothing when complete). Warnings are the caller's to print, on stderr.
 ///
 /// # Errors
 /// On write failure.
@@ -128,12 +138,16 @@ pub fn write_status<W: Write + ?Sized>(
     status: &RolloutStatus,
     view: StatusView,
 ) -> io::Result<()> {
-    writeln!(out, "{}", status.message)?;
+    if !view.headers {
+        if status.complete && !view.wide {
+            return Ok(());
+        }
+        let rows = sorted_rows(status, view.wide);
+        return node_table(&rows, view, None).write(out, false);
+    }
+    safe_writeln!(out, "{}", status.message)?;
     if status.complete && !view.wide {
         return Ok(());
-    }
-    for w in &status.warnings {
-        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
     }
     let rows = sorted_rows(status, view.wide);
     if !rows.is_empty() {
@@ -155,7 +169,7 @@ pub fn write_status<W: Write + ?Sized>(
 /// The live view of a terminal: kubectl's line, every node (worst first, at most `max_rows`),
 /// the summary and the hint. Reasons are cut to fit one line.
 pub fn status_frame(status: &RolloutStatus, color: bool, max_rows: usize) -> Vec<String> {
-    let mut lines = vec![status.message.clone(), String::new()];
+    let mut lines = vec![escape(&status.message).into_owned(), String::new()];
     let view = StatusView {
         wide: true,
         headers: true,
@@ -174,7 +188,7 @@ pub fn status_frame(status: &RolloutStatus, color: bool, max_rows: usize) -> Vec
     lines.push(String::new());
     lines.push(summary_line(status));
     if let Some(h) = &status.hint {
-        lines.push(h.clone());
+        lines.extend(escape_lines(h).lines().map(str::to_owned));
     }
     lines
 }
@@ -189,7 +203,7 @@ pub fn write_history<W: Write + ?Sized>(
     headers: bool,
     now: Timestamp,
 ) -> io::Result<()> {
-    writeln!(out, "daemonset.apps/{}", history.daemon_set.name)?;
+    safe_writeln!(out, "daemonset.apps/{}", history.daemon_set.name)?;
     if history.revisions.is_empty() {
         return writeln!(out, "No rollout history found.");
     }
@@ -250,25 +264,25 @@ pub fn write_revision<W: Write + ?Sized>(
     template: &serde_json::Value,
     now: Timestamp,
 ) -> io::Result<()> {
-    writeln!(
+    safe_writeln!(
         out,
         "daemonset.apps/{name} with revision #{}",
         entry.revision
     )?;
     let current = if entry.current { " (current)" } else { "" };
-    writeln!(out, "Revision:      {}{current}", entry.revision)?;
-    writeln!(out, "Name:          {}", entry.name)?;
-    writeln!(out, "Hash:          {}", entry.hash)?;
-    writeln!(
+    safe_writeln!(out, "Revision:      {}{current}", entry.revision)?;
+    safe_writeln!(out, "Name:          {}", entry.name)?;
+    safe_writeln!(out, "Hash:          {}", entry.hash)?;
+    safe_writeln!(
         out,
         "Change-Cause:  {}",
         entry.change_cause.as_deref().unwrap_or("<none>")
     )?;
-    writeln!(out, "Age:           {}", age(entry.created, now))?;
-    writeln!(out, "Pods:          {}", entry.pods)?;
-    writeln!(out, "Pod Template:")?;
+    safe_writeln!(out, "Age:           {}", age(entry.created, now))?;
+    safe_writeln!(out, "Pods:          {}", entry.pods)?;
+    safe_writeln!(out, "Pod Template:")?;
     for line in template_yaml(template)?.lines() {
-        writeln!(out, "  {line}")?;
+        safe_writeln!(out, "  {line}")?;
     }
     Ok(())
 }
@@ -286,7 +300,7 @@ pub fn write_template_diff<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let (a, b) = (template_yaml(old)?, template_yaml(new)?);
     if a == b {
-        return writeln!(
+        return safe_writeln!(
             out,
             "{old_label} and {new_label} have the same pod template"
         );
@@ -298,6 +312,9 @@ pub fn write_template_diff<W: Write + ?Sized>(
         .header(old_label, new_label)
         .to_string();
     for line in text.lines() {
+        // Pod templates quote names, images and annotations: escaped before our colour.
+        let line = escape(line);
+        let line = line.as_ref();
         if !color {
             writeln!(out, "{line}")?;
         } else if line.starts_with("---") || line.starts_with("+++") {

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
+use std::io;
 
 /// True for a character that must not reach a terminal as it is: C0 and C1 controls, DEL, and
 /// the Unicode bidi controls (embeddings, overrides, isolates, marks).
@@ -58,6 +59,29 @@ impl fmt::Display for Safe<'_> {
     }
 }
 
+/// `text` with each line escaped on its own: for text this program split into lines on purpose
+/// (a hint followed by YAML lines) whose pieces may come from outside.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
+/// Writes `line` escaped, then a newline: for a line that mixes our words with foreign values
+/// (our own text never holds a control character, so escaping all of it changes only theirs).
+///
+/// # Errors
+/// On write failure.
+pub fn write_line<W: io::Write + ?Sized>(out: &mut W, line: &str) -> io::Result<()> {
+    writeln!(out, "{}", escape(line))
+}
+
+/// `writeln!` whose whole line is escaped: `safe_writeln!(out, "Name:  {}", name)?`.
+macro_rules! safe_writeln {
+    ($out:expr, $($arg:tt)*) => {
+        $crate::render::safe::write_line($out, &format!($($arg)*))
+    };
+}
+pub(crate) use safe_writeln;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +121,17 @@ mod tests {
     fn bidi_overrides_and_isolates_are_escaped() {
         assert_eq!(escape("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
         assert_eq!(escape("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn lines_are_escaped_one_by_one() {
+        assert_eq!(
+            escape_lines("a\u{1b}b\n  - key: x\u{7}"),
+            "a\\x1bb\n  - key: x\\x07"
+        );
+        let mut out = Vec::new();
+        safe_writeln!(&mut out, "Name:  {}", "x\ny").unwrap();
+        assert_eq!(out, b"Name:  x\\ny\n");
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::hints;
+use super::safe::safe_writeln;
 use super::style;
-use super::table::Table;
+use super::table::{Cell, Table};
 use crate::analysis::why_missing::{NodeReport, Summary, WhyMissingReport};
 use crate::analysis::{Reason, Verdict};
 
@@ -32,7 +33,10 @@ pub struct View {
     pub width: Option<usize>,
 }
 
-/// The width to cut the reason column to: the terminal's, except with `-o wide`, which asks
+/// How many lines a wrapped reason may take on a terminal; `-o wide` shows all of it.
+pub const REASON_LINES: usize = 3;
+
+/// The width to fit the reason column to: the terminal's, except with `-o wide`, which asks
 /// for everything (as `list -o wide` and kubectl's wide output: whole lines).
 fn fit(view: View) -> Option<usize> {
     view.width.filter(|_| view.detail != Detail::Wide)
@@ -75,7 +79,8 @@ fn summary_line(s: &Summary) -> String {
     line
 }
 
-/// Writes a [`WhyMissingReport`] for people.
+/// Writes a [`WhyMissingReport`] for people: title, table, hints, summary; with `--no-headers`
+/// the table's rows alone. Warnings are the caller's to print, on stderr.
 ///
 /// # Errors
 /// On write failure.
@@ -97,6 +102,20 @@ pub fn write_report<W: Write + ?Sized>(
             n.name.clone(),
         )
     });
+    let mut table =
+        Table::new(&["node", "verdict", "pod", "reason"]).wrap_to(fit(view), REASON_LINES);
+    for n in &rows {
+        table.row_cells(vec![
+            Cell::from(n.name.as_str()),
+            Cell::Ours(style::verdict(n.verdict, view.color)),
+            Cell::from(n.pod.as_deref().unwrap_or("<none>")),
+            Cell::from(reason_cell(&n.reasons, wide)),
+        ]);
+    }
+    if !view.headers {
+        // `--no-headers`: the rows alone, as kubectl prints them, for `| awk`.
+        return table.write(out, false);
+    }
     let title = format!(
         "DaemonSet {}/{} (strategy {}, revision {})",
         ds.namespace,
@@ -105,27 +124,15 @@ pub fn write_report<W: Write + ?Sized>(
         ds.current_revision.as_deref().unwrap_or("unknown")
     );
     hints::write_wrapped(out, &title, view.width, "  ")?;
-    for w in &report.warnings {
-        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
-    }
     writeln!(out)?;
     if rows.is_empty() {
         let running = report.summary.healthy;
-        writeln!(
+        safe_writeln!(
             out,
             "Every node that should run {} has a healthy pod ({running} of {running}).",
             ds.name
         )?;
     } else {
-        let mut table = Table::new(&["node", "verdict", "pod", "reason"]).fit_to(fit(view));
-        for n in &rows {
-            table.row(vec![
-                n.name.clone(),
-                style::verdict(n.verdict, view.color),
-                n.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
-                reason_cell(&n.reasons, wide),
-            ]);
-        }
         table.write(out, view.headers)?;
         let list = hints::collect(
             rows.iter().map(|n| (n.name.as_str(), n.reasons.as_slice())),
@@ -137,7 +144,8 @@ pub fn write_report<W: Write + ?Sized>(
     hints::write_wrapped(out, &summary_line(&report.summary), view.width, "  ")
 }
 
-/// Writes a [`NodeReport`] for people.
+/// Writes a [`NodeReport`] for people (with `--no-headers`, the rows alone; warnings are the
+/// caller's to print, on stderr).
 ///
 /// # Errors
 /// On write failure.
@@ -159,33 +167,34 @@ pub fn write_node_report<W: Write + ?Sized>(
             d.name.clone(),
         )
     });
-    writeln!(out, "Node {}", report.node)?;
-    for w in &report.warnings {
-        hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
+    let mut table = Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"])
+        .wrap_to(fit(view), REASON_LINES);
+    for d in &rows {
+        table.row_cells(vec![
+            Cell::from(d.namespace.as_str()),
+            Cell::from(d.name.as_str()),
+            Cell::Ours(style::verdict(d.verdict, view.color)),
+            Cell::from(d.pod.as_deref().unwrap_or("<none>")),
+            Cell::from(reason_cell(&d.reasons, wide)),
+        ]);
     }
+    if !view.headers {
+        // `--no-headers`: the rows alone, as kubectl prints them, for `| awk`.
+        return table.write(out, false);
+    }
+    safe_writeln!(out, "Node {}", report.node)?;
     writeln!(out)?;
     let keys: Vec<String> = rows
         .iter()
         .map(|d| format!("{}/{}", d.namespace, d.name))
         .collect();
     if rows.is_empty() {
-        writeln!(
+        safe_writeln!(
             out,
             "Every DaemonSet that should run on {} has a healthy pod there.",
             report.node
         )?;
     } else {
-        let mut table =
-            Table::new(&["namespace", "daemonset", "verdict", "pod", "reason"]).fit_to(fit(view));
-        for d in &rows {
-            table.row(vec![
-                d.namespace.clone(),
-                d.name.clone(),
-                style::verdict(d.verdict, view.color),
-                d.pod.clone().unwrap_or_else(|| "<none>".to_owned()),
-                reason_cell(&d.reasons, wide),
-            ]);
-        }
         table.write(out, view.headers)?;
         let list = hints::collect(
             rows.iter()

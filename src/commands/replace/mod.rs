@@ -177,6 +177,10 @@ fn write(ctx: &Context, report: &ReplaceReport, out: &mut dyn Write) -> anyhow::
         OutputFormat::Json => render::json(out, report)?,
         OutputFormat::Yaml => render::yaml(out, report)?,
         OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
+            // A run already printed its warnings with its progress, on stderr.
+            if report.dry_run != crate::analysis::replace::DryRun::None {
+                crate::commands::why_missing::warn(&report.warnings);
+            }
             render::replace::write_report(
                 out,
                 report,

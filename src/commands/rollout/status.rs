@@ -17,6 +17,7 @@ use crate::commands::{connect, pods_on_nodes, usage};
 use crate::commands::{find_daemon_set, offline_snapshot};
 use crate::context::{Context, NamespaceScope, OutputFormat, Source};
 use crate::model::{DaemonSet, Pod, Snapshot};
+use crate::render::safe::{Safe, escape_lines};
 use crate::render::{self, rollout::StatusView};
 
 /// Batches watch events arriving within this window into one evaluation.
@@ -109,6 +110,7 @@ fn print_once(ctx: &Context, status: &RolloutStatus, out: &mut dyn Write) -> any
         OutputFormat::Json => render::json(out, status)?,
         OutputFormat::Yaml => render::yaml(out, status)?,
         OutputFormat::Table | OutputFormat::Wide | OutputFormat::Name => {
+            crate::commands::why_missing::warn(&status.warnings);
             render::rollout::write_status(out, status, view(ctx))?;
         }
     }
@@ -434,9 +436,9 @@ impl<'o> Printer<'o> {
         // kubectl's line leads the first evaluation and ends the others, so a finished
         // rollout ends with it.
         if self.last_message.is_none() {
-            node_lines.insert(0, status.message.clone());
+            node_lines.insert(0, Safe(&status.message).to_string());
         } else if let Some(m) = &message {
-            node_lines.push(m.clone());
+            node_lines.push(Safe(m).to_string());
         }
         for line in &node_lines {
             writeln!(self.out, "{line}")?;
@@ -445,7 +447,7 @@ impl<'o> Printer<'o> {
             self.last_message = message;
         }
         if let Some(hint) = status.hint.as_ref().filter(|_| !self.hint_shown) {
-            writeln!(self.out, "{hint}")?;
+            writeln!(self.out, "{}", escape_lines(hint))?;
             self.hint_shown = true;
         }
         Ok(())
@@ -487,6 +489,7 @@ impl<'o> Printer<'o> {
             Mode::Json => render::json(self.out, status)?,
             Mode::Yaml => render::yaml(self.out, status)?,
             Mode::Lines | Mode::Live => {
+                crate::commands::why_missing::warn(&status.warnings);
                 if !matches!(end, End::Done) && self.mode == Mode::Lines {
                     // The per-node lines told the story as it went; end with the whole picture.
                     writeln!(self.out)?;
@@ -521,13 +524,13 @@ impl<'o> Printer<'o> {
                     })
                     .collect();
                 eprintln!(
-                    "rollout of daemon set {:?} is blocked on {} node{}:",
-                    status.daemon_set.name,
+                    "rollout of daemon set {} is blocked on {} node{}:",
+                    Safe(&format!("{:?}", status.daemon_set.name)),
                     blocked.len(),
                     if blocked.len() == 1 { "" } else { "s" }
                 );
                 for line in blocked {
-                    eprintln!("{line}");
+                    eprintln!("{}", Safe(&line));
                 }
                 Ok(Outcome::No)
             }
@@ -535,7 +538,7 @@ impl<'o> Printer<'o> {
                 eprintln!(
                     "timed out after {} waiting for the rollout to finish: {}",
                     cluster::format_duration(timeout),
-                    status.message
+                    Safe(&status.message)
                 );
                 Ok(Outcome::No)
             }
