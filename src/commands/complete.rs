@@ -474,7 +474,9 @@ pub fn candidates(request: &Request) -> (Vec<Candidate>, u8) {
                 live(wanted, &request.scope)
             };
             let mut found = found.unwrap_or_default();
-            let directive = if *wanted == Wanted::Revisions {
+            // Revisions by number and containers in the template's order (the first is the
+            // default one); names sorted.
+            let directive = if matches!(wanted, Wanted::Revisions | Wanted::Containers) {
                 NO_FILE_COMP | KEEP_ORDER
             } else {
                 found.sort_by(|a, b| a.value.cmp(&b.value));
