@@ -244,6 +244,14 @@ pub fn plan(root: &clap::Command, words: &[String]) -> Request {
             let (name, value) = current[2..].split_once('=').unwrap_or_default();
             let wanted = find_long(command, name).map_or(Wanted::Nothing, value_of);
             (wanted, value.to_owned())
+        } else if !after_dashes && current.starts_with('-') && current.get(2..3) == Some("=") {
+            // `-n=pro`: the short flag's value (as cobra reads it).
+            let wanted = current[1..]
+                .chars()
+                .next()
+                .and_then(|c| find_short(command, c))
+                .map_or(Wanted::Nothing, value_of);
+            (wanted, current[3..].to_owned())
         } else if !after_dashes && current.starts_with('-') {
             (
                 Wanted::Fixed(flag_names(command, &seen), NO_FILE_COMP),
@@ -842,6 +850,11 @@ mod tests {
         assert_eq!(
             fixed(&["rollout", "undo", "a", "--dry-run="]),
             ["none", "client", "server"]
+        );
+        let short = request(&["-f", "x", "why", "-n=pro"]);
+        assert_eq!(
+            (short.wanted, short.prefix.as_str()),
+            (Wanted::Namespaces, "pro")
         );
     }
 
