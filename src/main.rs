@@ -7,6 +7,16 @@ use kubectl_ds::cli::Cli;
 use kubectl_ds::render::safe::Safe;
 
 fn main() -> ExitCode {
+    // Completion requests are read word for word, before clap (which would take the typed
+    // global flags for ours), and always exit 0: kubectl drops the answer of a failed run.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(words) = kubectl_ds::commands::complete::request_words(&args) {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let _ = kubectl_ds::commands::complete::run(&words, &mut out);
+        let _ = std::io::Write::flush(&mut out);
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

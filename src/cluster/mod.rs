@@ -151,6 +151,20 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Cluster> {
     Ok(cluster)
 }
 
+/// The context names of the kubeconfig kubectl would read (`--kubeconfig`, else `KUBECONFIG`
+/// merged, else `~/.kube/config`) and its current context; `None` when there is none or it
+/// cannot be read. Only the file is read: no request is made.
+pub fn kubeconfig_contexts(
+    path: Option<&std::path::Path>,
+) -> Option<(Vec<String>, Option<String>)> {
+    let kubeconfig = match path {
+        Some(path) => Kubeconfig::read_from(path).ok()?,
+        None => Kubeconfig::read().ok()?,
+    };
+    let names = kubeconfig.contexts.into_iter().map(|c| c.name).collect();
+    Some((names, kubeconfig.current_context))
+}
+
 /// True when `KUBECONFIG` is set or `~/.kube/config` exists (kubectl then never falls back to
 /// the in-cluster configuration).
 fn default_kubeconfig_exists() -> bool {
@@ -438,6 +452,24 @@ impl Cluster {
         Ok(self
             .list(op, &collection(CORE, ns, "events")?, None, field_selector)
             .await?)
+    }
+
+    /// The names of all namespaces (for shell completion: nothing else of them is kept).
+    ///
+    /// # Errors
+    /// See [`ClusterError`].
+    pub async fn list_namespace_names(&self) -> anyhow::Result<Vec<String>> {
+        /// A namespace, name only.
+        #[derive(Deserialize)]
+        struct Named {
+            #[serde(default)]
+            metadata: crate::model::ObjectMeta,
+        }
+        let op = Op::new("list", "namespaces", None);
+        let items: Vec<Named> = self
+            .list(op, &collection(CORE, None, "namespaces")?, None, None)
+            .await?;
+        Ok(items.into_iter().map(|n| n.metadata.name).collect())
     }
 
     /// Deletes the pod `ns/name`, only if it still has `uid_precondition` (when given).

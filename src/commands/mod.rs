@@ -1,5 +1,6 @@
 //! Commands: fetch → decide → act → print.
 
+pub mod complete;
 pub mod completion;
 pub mod describe;
 pub mod exec;
