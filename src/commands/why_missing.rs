@@ -39,6 +39,7 @@ pub async fn run(
         (None, _) => return Err(usage("without a DaemonSet, give exactly one --node")),
     };
     let (snapshot, namespace) = fetch(ctx, &target).await?;
+    let ctx = &ctx.for_snapshot(&snapshot);
     let inv = Inventory::new(&snapshot);
     let view = View {
         detail: if ctx.output == OutputFormat::Wide {
@@ -54,7 +55,8 @@ pub async fn run(
         Target::DaemonSet { name, nodes } => {
             let ds = find_daemon_set(&snapshot, namespace.as_deref(), &name)?;
             let wanted = find_nodes(&inv, &snapshot, &nodes)?;
-            let report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
+            let mut report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
+            report.as_of = ctx.as_of();
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
@@ -81,7 +83,8 @@ pub async fn run(
                         .is_none_or(|ns| ds.metadata.namespace == ns)
                 })
                 .collect();
-            let report = node_report(&inv, &daemon_sets, node, ctx.now);
+            let mut report = node_report(&inv, &daemon_sets, node, ctx.now);
+            report.as_of = ctx.as_of();
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::as_of_suffix;
 use super::hints;
 use super::style;
 use super::table::Table;
@@ -98,11 +99,12 @@ pub fn write_report<W: Write + ?Sized>(
         )
     });
     let title = format!(
-        "DaemonSet {}/{} (strategy {}, revision {})",
+        "DaemonSet {}/{} (strategy {}, revision {}){}",
         ds.namespace,
         ds.name,
         ds.update_strategy,
-        ds.current_revision.as_deref().unwrap_or("unknown")
+        ds.current_revision.as_deref().unwrap_or("unknown"),
+        as_of_suffix(report.as_of)
     );
     hints::write_wrapped(out, &title, view.width, "  ")?;
     for w in &report.warnings {
@@ -159,7 +161,7 @@ pub fn write_node_report<W: Write + ?Sized>(
             d.name.clone(),
         )
     });
-    writeln!(out, "Node {}", report.node)?;
+    writeln!(out, "Node {}{}", report.node, as_of_suffix(report.as_of))?;
     for w in &report.warnings {
         hints::write_wrapped(out, &format!("warning: {w}"), view.width, "  ")?;
     }
