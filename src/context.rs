@@ -144,11 +144,12 @@ impl Context {
     /// all, it is this context unchanged.
     pub fn for_snapshot(&self, snapshot: &Snapshot) -> Context {
         let mut ctx = self.clone();
-        if matches!(self.source, Source::Files(_)) && self.now_source == NowSource::Clock {
-            if let Some(t) = snapshot.newest_timestamp() {
-                ctx.now = t;
-                ctx.now_source = NowSource::Snapshot;
-            }
+        if matches!(self.source, Source::Files(_))
+            && self.now_source == NowSource::Clock
+            && let Some(t) = snapshot.newest_timestamp()
+        {
+            ctx.now = t;
+            ctx.now_source = NowSource::Snapshot;
         }
         ctx
     }

@@ -91,7 +91,7 @@ pub fn pending_reasons(inv: &Inventory, pod: &Pod, node: &Node, now: Timestamp) 
             .iter()
             .map(|(name, _)| name.clone())
             .collect();
-        let lower = lower_hint(pod, &s.resource, s.parts.largest(), &s.parts);
+        let lower = lower_hint(pod, &s.resource, &requested, &s.parts);
         let hint = if s.resource == "pods" {
             let named = match holders.as_slice() {
                 [] => String::new(),
@@ -213,8 +213,8 @@ fn part_words(part: RequestPart) -> &'static str {
 }
 
 /// What to lower, aimed at the part of the request that weighs most.
-fn lower_hint(pod: &Pod, resource: &str, largest: RequestPart, parts: &RequestParts) -> String {
-    match largest {
+fn lower_hint(pod: &Pod, resource: &str, requested: &str, parts: &RequestParts) -> String {
+    match parts.largest() {
         RequestPart::Containers => {
             format!("lower the {resource} request in the DaemonSet template")
         }
@@ -228,10 +228,10 @@ fn lower_hint(pod: &Pod, resource: &str, largest: RequestPart, parts: &RequestPa
             let overhead = format_quantity(resource, parts.overhead);
             match &pod.spec.runtime_class_name {
                 Some(class) => format!(
-                    "{overhead} of it is the overhead of RuntimeClass {class}: choose a RuntimeClass with less overhead (spec.template.spec.runtimeClassName) or lower its overhead.podFixed"
+                    "RuntimeClass {class} adds {overhead} of the {requested} {resource} as overhead: choose a RuntimeClass with less overhead (spec.template.spec.runtimeClassName) or lower its overhead.podFixed"
                 ),
                 None => format!(
-                    "{overhead} of it is pod overhead (spec.overhead, set from the RuntimeClass): choose a RuntimeClass with less overhead"
+                    "pod overhead (spec.overhead, from the RuntimeClass) is {overhead} of the {requested} {resource}: choose a RuntimeClass with less overhead"
                 ),
             }
         }
