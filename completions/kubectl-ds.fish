@@ -37,7 +37,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s v -l verbose -d 'Log every API request to stderr'
@@ -70,7 +70,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s v -l verbose -d 'Log every API request to stderr'
@@ -90,7 +90,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s v -l verbose -d 'Log every API request to stderr'
@@ -109,7 +109,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s v -l verbose -d 'Log every API request to stderr'
@@ -136,7 +136,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l fail-fast -d 'Exit 3 as soon as a new pod is blocked (crash loop, image pull, mount failure)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-headers -d 'Don\'t print table headers'
@@ -158,7 +158,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Log every API request to stderr'
@@ -181,7 +181,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s v -l verbose -d 'Log every API request to stderr'
@@ -203,7 +203,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s v -l verbose -d 'Log every API request to stderr'
@@ -237,7 +237,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l all-outdated -d 'Replace every pod of an older revision'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l force -d 'Also replace pods already on the current revision (a per-node restart); required for RollingUpdate DaemonSets'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s A -l all-namespaces -d 'Look in every namespace'
@@ -259,7 +259,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l all-nodes -d 'Every node: a node → pod table'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l no-headers -d 'Don\'t print table headers'
@@ -285,7 +285,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 
 always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l all-nodes -d 'Every node that has a pod, each line prefixed with `[node/NODE pod/POD/CONTAINER]`'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s f -l follow -d 'Stream the logs'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s p -l previous -d 'The previous instance of the container (after a restart)'
@@ -310,7 +310,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s i -l stdin -d 'Pass stdin to the command'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s t -l tty -d 'Stdin is a TTY: with -i on a terminal, the command gets a terminal and ours is raw until the end; ignored without -i (as kubectl)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s A -l all-namespaces -d 'Look in every namespace'
@@ -332,7 +332,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s v -l verbose -d 'Log every API request to stderr'
@@ -352,7 +352,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s v -l verbose -d 'Log every API request to stderr'
@@ -372,7 +372,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s v -l verbose -d 'Log every API request to stderr'
@@ -391,7 +391,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s v -l verbose -d 'Log every API request to stderr'
@@ -410,7 +410,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l now -d 'Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l no-headers -d 'Don\'t print table headers'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s v -l verbose -d 'Log every API request to stderr'

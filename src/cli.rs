@@ -63,14 +63,9 @@ pub struct GlobalArgs {
     /// --output-directory`. Repeatable.
     #[arg(short = 'f', long = "from-file", global = true, value_name = "PATH")]
     pub from_file: Vec<PathBuf>,
-    /// Judge as of this time (RFC 3339) instead of now: ages and minReadySeconds in a saved dump.
-    #[arg(
-        long,
-        global = true,
-        hide = true,
-        env = "KUBECTL_DS_NOW",
-        value_name = "TIME"
-    )]
+    /// Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and
+    /// minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects.
+    #[arg(long, global = true, env = "KUBECTL_DS_NOW", value_name = "TIME")]
     pub now: Option<jiff::Timestamp>,
     /// Log every API request to stderr.
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]

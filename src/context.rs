@@ -7,6 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::cli::{ColorArg, GlobalArgs, OutputArg};
+use crate::model::Snapshot;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +68,22 @@ pub struct Context {
     pub request_timeout: Option<Duration>,
     /// Log requests to stderr.
     pub verbose: bool,
-    /// The time the command started; used for every age and availability judgement.
+    /// The time every age and availability judgement is made at: `--now`, else the time the
+    /// command started; offline, [`Context::for_snapshot`] replaces it with the dump's own time.
     pub now: Timestamp,
+    /// Where [`Context::now`] comes from.
+    pub now_source: NowSource,
+}
+
+/// Where the command's "now" comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NowSource {
+    /// The wall clock when the command started.
+    Clock,
+    /// `--now` (or `KUBECTL_DS_NOW`): the user's, and it stays.
+    Flag,
+    /// The newest time found in the saved objects (titles say so).
+    Snapshot,
 }
 
 impl Context {
@@ -77,10 +92,11 @@ impl Context {
         let color = match g.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
-            ColorArg::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
+            ColorArg::Auto => auto_color(
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::env::var_os("TERM").as_deref(),
+                std::io::stdout().is_terminal(),
+            ),
         };
         let source = if g.from_file.is_empty() {
             Source::Live {
@@ -114,6 +130,62 @@ impl Context {
             request_timeout: (!g.request_timeout.is_zero()).then_some(g.request_timeout),
             verbose: g.verbose > 0,
             now: g.now.unwrap_or_else(Timestamp::now),
+            now_source: if g.now.is_some() {
+                NowSource::Flag
+            } else {
+                NowSource::Clock
+            },
         }
+    }
+
+    /// The context to judge `snapshot` in. Offline without `--now`, "now" is the newest time the
+    /// snapshot carries, so that a dump read days later still says "2m ago" for what was two
+    /// minutes old when it was taken. Live, or with `--now`, or when the snapshot has no time at
+    /// all, it is this context unchanged.
+    pub fn for_snapshot(&self, snapshot: &Snapshot) -> Context {
+        let mut ctx = self.clone();
+        if matches!(self.source, Source::Files(_))
+            && self.now_source == NowSource::Clock
+            && let Some(t) = snapshot.newest_timestamp()
+        {
+            ctx.now = t;
+            ctx.now_source = NowSource::Snapshot;
+        }
+        ctx
+    }
+
+    /// The `as of …` note for titles when "now" came from the snapshot.
+    pub fn as_of(&self) -> Option<Timestamp> {
+        (self.now_source == NowSource::Snapshot).then_some(self.now)
+    }
+}
+
+/// `--color=auto`: colour on a terminal, unless `NO_COLOR` is set (non-empty) or the terminal
+/// says it cannot show it (`TERM=dumb`, as Emacs shells and some CI logs set).
+fn auto_color(
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+    is_terminal: bool,
+) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::*;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_that_can_show_it() {
+        let s = |v: &'static str| Some(OsStr::new(v));
+        assert!(auto_color(None, s("xterm-256color"), true));
+        assert!(
+            auto_color(s(""), None, true),
+            "an empty NO_COLOR does not count"
+        );
+        assert!(!auto_color(None, s("dumb"), true));
+        assert!(!auto_color(s("1"), s("xterm"), true));
+        assert!(!auto_color(None, s("xterm"), false));
     }
 }

@@ -176,8 +176,16 @@ fn unknown_nodes_and_rolling_update_are_refused() {
         PlanError::UnknownNode("w9".to_owned())
     );
     let err = plan_for(&snap, "log-shipper", &request(Targets::AllOutdated, "1")).unwrap_err();
-    assert_eq!(err, PlanError::RollingUpdate("log-shipper".to_owned()));
+    assert_eq!(
+        err,
+        PlanError::RollingUpdate("log-shipper".to_owned(), "monitoring".to_owned())
+    );
     assert!(err.to_string().contains("--force"));
+    assert!(
+        err.to_string()
+            .contains("kubectl ds rollout status log-shipper -n monitoring"),
+        "{err}"
+    );
     let mut req = request(Targets::AllOutdated, "1");
     req.force = true;
     let p = plan_for(&snap, "log-shipper", &req).unwrap();

@@ -499,12 +499,18 @@ fn undo_skip_compares_parsed_json_not_bytes() {
 #[test]
 fn undo_errors_as_kubectl() {
     let snap = undo_setup("v2");
-    assert_eq!(plan(&snap, 9), Err(UndoError::RevisionNotFound(9)));
+    assert_eq!(
+        plan(&snap, 9),
+        Err(UndoError::RevisionNotFound(9, vec![1, 2, 3]))
+    );
     assert_eq!(
         plan(&snap, 9).unwrap_err().to_string(),
-        "unable to find specified revision 9 in history"
+        "unable to find specified revision 9 in history (revisions in history: 1, 2, 3)"
     );
-    assert_eq!(plan(&snap, -1), Err(UndoError::RevisionNotFound(-1)));
+    assert_eq!(
+        plan(&snap, -1),
+        Err(UndoError::RevisionNotFound(-1, vec![1, 2, 3]))
+    );
     // One revision only: nothing to go back to.
     let ds = daemon_set("agent");
     let snap = load(vec![revision_of(&ds, "h1", 1), ds]);

@@ -249,7 +249,10 @@ fn history_one_revision() {
         .args(["rollout", "history", "agent", "--revision", "9", "-f"])
         .arg(fixture()));
     assert_eq!((code, out.as_str()), (1, ""));
-    assert_eq!(err, "error: unable to find the specified revision\n");
+    assert_eq!(
+        err,
+        "error: unable to find the specified revision (revisions in history: 1, 2, 3)\n"
+    );
 }
 
 #[test]
@@ -272,7 +275,10 @@ fn history_diff() {
         .args(["rollout", "history", "agent", "--diff", "1", "7", "-f"])
         .arg(fixture()));
     assert_eq!(code, 1);
-    assert_eq!(err, "error: unable to find the specified revision #7\n");
+    assert_eq!(
+        err,
+        "error: unable to find the specified revision #7 (revisions in history: 1, 2, 3)\n"
+    );
     let (code, _, err) = run(kds()
         .args([
             "rollout", "history", "agent", "--diff", "1", "2", "-o", "json", "-f",

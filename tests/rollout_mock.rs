@@ -362,7 +362,7 @@ async fn undo_errors_as_kubectl() {
     .await;
     assert_eq!(
         result.unwrap_err().to_string(),
-        "unable to find specified revision 7 in history"
+        "unable to find specified revision 7 in history (revisions in history: 1, 2, 3)"
     );
     let (cluster, mut handle) = setup();
     let args = undo_args(0, DryRunArg::None);
@@ -557,6 +557,7 @@ fn ctx(output: OutputFormat) -> Context {
         request_timeout: None,
         verbose: false,
         now: common::builders::now(),
+        now_source: kubectl_ds::context::NowSource::Flag,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Why a bound DaemonSet pod is not Running and Ready (kubelet states, quoted events).
 
 use super::inventory::Inventory;
-use super::verdict::{Detail, EventRef, Reason};
+use super::verdict::{Detail, EventRef, GateRef, Reason};
 use crate::model::{ContainerStatus, Node, Pod};
 
 const IMAGE_PULL_STATES: [&str; 7] = [
@@ -137,6 +137,10 @@ pub fn bound_pod_problems(inv: &Inventory, pod: &Pod, owner: &str) -> Vec<Reason
             .filter(|s| !s.ready)
             .map(|s| s.name.clone())
             .collect();
+        let gates = unready_gates(pod);
+        if unready.is_empty() && !gates.is_empty() {
+            return vec![gates_not_ready(gates, &describe)];
+        }
         let event = inv
             .latest_event("Pod", ns, name, "Unhealthy")
             .map(EventRef::from);
@@ -153,6 +157,7 @@ pub fn bound_pod_problems(inv: &Inventory, pod: &Pod, owner: &str) -> Vec<Reason
                 Detail::NotReady {
                     containers: unready,
                     event,
+                    readiness_gates: gates,
                 },
                 message,
             )
@@ -169,6 +174,63 @@ fn registry_answer(message: &str) -> Option<&str> {
     let (_, tail) = message.trim().rsplit_once(": ")?;
     let tail = tail.trim();
     (!tail.is_empty() && tail.len() <= 80 && !tail.contains('"')).then_some(tail)
+}
+
+/// The pod's readiness gates whose condition is not True (absent counts as not True, as the
+/// kubelet counts it).
+fn unready_gates(pod: &Pod) -> Vec<GateRef> {
+    pod.spec
+        .readiness_gates
+        .iter()
+        .filter_map(|gate| {
+            let status = pod
+                .condition(&gate.condition_type)
+                .map(|c| c.status.clone());
+            (status.as_deref() != Some("True")).then(|| GateRef {
+                condition_type: gate.condition_type.clone(),
+                status,
+            })
+        })
+        .collect()
+}
+
+/// Every container is ready, but a readiness gate is not: the probe is not the cause; whoever
+/// owns the gate's condition (often a load-balancer controller) has not set it True.
+fn gates_not_ready(gates: Vec<GateRef>, describe: &str) -> Reason {
+    let list: Vec<String> = gates
+        .iter()
+        .map(|g| match &g.status {
+            Some(s) => format!("{}={s}", g.condition_type),
+            None => format!("{} (condition not set)", g.condition_type),
+        })
+        .collect();
+    let (noun, verb, types) = if gates.len() == 1 {
+        ("gate", "is", gates[0].condition_type.clone())
+    } else {
+        (
+            "gates",
+            "are",
+            gates
+                .iter()
+                .map(|g| g.condition_type.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    Reason::new(
+        Detail::NotReady {
+            containers: Vec::new(),
+            event: None,
+            readiness_gates: gates,
+        },
+        format!(
+            "the containers are ready but the readiness {noun} {verb} not: {}",
+            list.join(", ")
+        ),
+    )
+    .with_hint(format!(
+        "the controller that owns the readiness {noun} ({types}) sets the condition; check that it runs and knows this pod: {describe}"
+    ))
 }
 
 fn container_problem(

@@ -156,8 +156,10 @@ pub struct PodRow {
     pub ready: String,
     /// Restarts of all containers.
     pub restarts: i64,
-    /// Age of the pod (kubectl's short form).
+    /// Age of the pod (kubectl's short form, the AGE column), measured from the command's "now".
     pub age: String,
+    /// The pod's `metadata.creationTimestamp`: the clock-free form of `age`.
+    pub creation_timestamp: Option<Timestamp>,
     /// The pod's revision hash.
     pub revision: Option<String>,
     /// True when bound to the node; false while Pending, pinned by node affinity.
@@ -283,6 +285,7 @@ pub fn pod_row(node: &str, pods: &[&Pod], verdict: &str, now: Timestamp) -> PodR
             ready: String::new(),
             restarts: 0,
             age: String::new(),
+            creation_timestamp: None,
             revision: None,
             bound: false,
             verdict: verdict.to_owned(),
@@ -307,6 +310,7 @@ pub fn pod_row(node: &str, pods: &[&Pod], verdict: &str, now: Timestamp) -> PodR
             .iter()
             .map(|c| i64::from(c.restart_count))
             .sum(),
+        creation_timestamp: pod.metadata.creation_timestamp,
         age: pod
             .metadata
             .creation_timestamp

@@ -13,6 +13,106 @@ fn is_pod_level_resource(name: &str) -> bool {
 /// The pod's effective request (`PodRequests`): containers plus sidecars, or the largest init
 /// step if bigger, pod-level requests replacing the sum, then overhead added.
 pub fn pod_requests(spec: &PodSpec) -> ResourceList {
+    let mut reqs = container_steps(spec);
+    if let Some(pod_level) = &spec.resources {
+        for (k, v) in pod_level.requests.iter() {
+            if is_pod_level_resource(k) {
+                reqs.insert(k.to_owned(), v);
+            }
+        }
+    }
+    for (k, v) in spec.overhead.iter() {
+        let slot = reqs.entry(k.to_owned()).or_default();
+        *slot = slot.saturating_add(v);
+    }
+    reqs.into_iter().collect()
+}
+
+/// Where one resource's figure in [`pod_requests`] comes from (milli-units).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestParts {
+    /// The regular containers' sum.
+    pub containers: i128,
+    /// What init containers and sidecars add on top of it.
+    pub init_containers: i128,
+    /// The pod-level request (`spec.resources.requests`), which replaces the two above.
+    pub pod_level: Option<i128>,
+    /// The RuntimeClass overhead (`spec.overhead`), added to everything.
+    pub overhead: i128,
+}
+
+/// The part of a request that weighs most, for pointing a hint at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestPart {
+    /// `spec.containers[].resources`.
+    Containers,
+    /// `spec.initContainers[].resources` (init steps and sidecars).
+    InitContainers,
+    /// `spec.resources`.
+    PodLevel,
+    /// `spec.overhead`, from the RuntimeClass.
+    Overhead,
+}
+
+impl RequestPart {
+    /// The part's name in JSON and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestPart::Containers => "containers",
+            RequestPart::InitContainers => "initContainers",
+            RequestPart::PodLevel => "podLevel",
+            RequestPart::Overhead => "overhead",
+        }
+    }
+}
+
+impl RequestParts {
+    /// The non-zero parts, in the order they are added up.
+    pub fn parts(&self) -> Vec<(RequestPart, i128)> {
+        let mut out = Vec::new();
+        match self.pod_level {
+            Some(v) => out.push((RequestPart::PodLevel, v)),
+            None => {
+                out.push((RequestPart::Containers, self.containers));
+                out.push((RequestPart::InitContainers, self.init_containers));
+            }
+        }
+        out.push((RequestPart::Overhead, self.overhead));
+        out.retain(|(_, v)| *v > 0);
+        out
+    }
+
+    /// The largest part (containers when nothing is requested at all).
+    pub fn largest(&self) -> RequestPart {
+        self.parts()
+            .into_iter()
+            .max_by_key(|(_, v)| *v)
+            .map_or(RequestPart::Containers, |(p, _)| p)
+    }
+}
+
+/// Splits the pod's request for `resource` into its parts (see [`pod_requests`]).
+pub fn request_parts(spec: &PodSpec, resource: &str) -> RequestParts {
+    let containers = spec
+        .containers
+        .iter()
+        .fold(0i128, |sum, c| sum.saturating_add(c.request(resource)));
+    let steps = container_steps(spec).get(resource).copied().unwrap_or(0);
+    let pod_level = spec
+        .resources
+        .as_ref()
+        .map(|r| r.requests.get(resource))
+        .filter(|v| *v > 0 && is_pod_level_resource(resource));
+    RequestParts {
+        containers,
+        init_containers: steps.saturating_sub(containers).max(0),
+        pod_level,
+        overhead: spec.overhead.get(resource),
+    }
+}
+
+/// Containers plus sidecars, or the largest init step if bigger (no pod level, no overhead).
+fn container_steps(spec: &PodSpec) -> BTreeMap<String, i128> {
     let mut reqs: BTreeMap<String, i128> = BTreeMap::new();
     let add = |into: &mut BTreeMap<String, i128>, from: &BTreeMap<String, i128>| {
         for (k, v) in from {
@@ -45,18 +145,7 @@ pub fn pod_requests(spec: &PodSpec) -> ResourceList {
         let slot = reqs.entry(k).or_default();
         *slot = (*slot).max(v);
     }
-    if let Some(pod_level) = &spec.resources {
-        for (k, v) in pod_level.requests.iter() {
-            if is_pod_level_resource(k) {
-                reqs.insert(k.to_owned(), v);
-            }
-        }
-    }
-    for (k, v) in spec.overhead.iter() {
-        let slot = reqs.entry(k.to_owned()).or_default();
-        *slot = slot.saturating_add(v);
-    }
-    reqs.into_iter().collect()
+    reqs
 }
 
 fn container_requests(c: &crate::model::ContainerSpec) -> BTreeMap<String, i128> {
@@ -78,8 +167,11 @@ pub struct Shortfall {
     pub allocatable: i128,
     /// True when even an empty node could not fit it (preemption cannot help).
     pub exceeds_node: bool,
-    /// The other pods holding the most of it, largest first: (`ns/name`, amount).
+    /// The other pods holding the most of it, largest first: (`ns/name`, amount). For `pods`,
+    /// the pods that fill the node's slots, by name.
     pub top_consumers: Vec<(String, i128)>,
+    /// Where `requested` comes from.
+    pub parts: RequestParts,
 }
 
 /// The resources `pod` does not fit on `node` next to `others` (the non-terminal pods bound to
@@ -104,7 +196,16 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
             available: pod_slots.saturating_sub(used_slots),
             allocatable: pod_slots,
             exceeds_node: pod_slots < 1000,
-            top_consumers: Vec::new(),
+            top_consumers: {
+                let mut names: Vec<(String, i128)> =
+                    others.iter().map(|p| (p.metadata.key(), 1000)).collect();
+                names.sort();
+                names
+            },
+            parts: RequestParts {
+                containers: 1000,
+                ..RequestParts::default()
+            },
         });
     }
     for (resource, requested) in pod_requests(pod).iter() {
@@ -132,6 +233,7 @@ pub fn shortfalls(pod: &PodSpec, node: &Node, others: &[&Pod]) -> Vec<Shortfall>
                 allocatable: total,
                 exceeds_node: requested > total,
                 top_consumers: top,
+                parts: request_parts(pod, resource),
             });
         }
     }

@@ -486,9 +486,10 @@ pub fn find_revision<'a>(
 /// Why an undo cannot be planned (kubectl's messages).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UndoError {
-    /// `--to-revision` names no revision (or is negative).
-    #[error("unable to find specified revision {0} in history")]
-    RevisionNotFound(i64),
+    /// `--to-revision` names no revision (or is negative): the number asked for, and the
+    /// revisions that exist (ascending).
+    #[error("unable to find specified revision {0} in history{list}", list = existing_revisions(.1))]
+    RevisionNotFound(i64, Vec<i64>),
     /// The default target needs at least two revisions.
     #[error("no last revision to roll back to")]
     NoLastRevision,
@@ -526,18 +527,20 @@ pub fn plan_undo(
     revisions: &[&ControllerRevision],
     to_revision: i64,
 ) -> Result<UndoPlan, UndoError> {
-    if to_revision < 0 {
-        return Err(UndoError::RevisionNotFound(to_revision));
-    }
     let mut sorted: Vec<&ControllerRevision> = revisions.to_vec();
     sorted.sort_by_key(|r| r.revision);
+    let not_found =
+        || UndoError::RevisionNotFound(to_revision, sorted.iter().map(|r| r.revision).collect());
+    if to_revision < 0 {
+        return Err(not_found());
+    }
     if to_revision == 0 && sorted.len() <= 1 {
         return Err(UndoError::NoLastRevision);
     }
     let target = if to_revision == 0 {
         sorted[sorted.len() - 2]
     } else {
-        find_revision(&sorted, to_revision).ok_or(UndoError::RevisionNotFound(to_revision))?
+        find_revision(&sorted, to_revision).ok_or_else(not_found)?
     };
     let template = target.template().unwrap_or(serde_json::Value::Null);
     if templates_equal(&ds.spec.template_json, &template) {
@@ -551,6 +554,16 @@ pub fn plan_undo(
         patch: target.data.clone(),
         template,
     })
+}
+
+/// ` (revisions in history: 1, 2, 3)` after kubectl's "unable to find … revision" message, so
+/// that the next try can name one that exists.
+pub fn existing_revisions(numbers: &[i64]) -> String {
+    if numbers.is_empty() {
+        return " (the history has no revisions)".to_owned();
+    }
+    let list: Vec<String> = numbers.iter().map(i64::to_string).collect();
+    format!(" (revisions in history: {})", list.join(", "))
 }
 
 /// Two pod templates compared as parsed JSON, ignoring `null` members (Go writes

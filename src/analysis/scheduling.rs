@@ -5,7 +5,9 @@ use jiff::Timestamp;
 
 use super::inventory::Inventory;
 use super::node_affinity::node_selector_mismatches;
-use super::resources::{port_conflicts, shortfalls};
+use std::collections::BTreeMap;
+
+use super::resources::{RequestPart, RequestParts, port_conflicts, shortfalls};
 use super::taints::{format_taint, untolerated_taints};
 use super::verdict::{Detail, EventRef, Reason, TaintRef};
 use crate::model::{Node, Pod, format_quantity};
@@ -42,47 +44,88 @@ pub fn pending_reasons(inv: &Inventory, pod: &Pod, node: &Node, now: Timestamp) 
             format_quantity(&s.resource, s.available.max(0)),
             format_quantity(&s.resource, s.allocatable),
         );
+        let parts = s.parts.parts();
+        let split = matches!(
+            parts.as_slice(),
+            [_, _, ..]
+                | [(
+                    RequestPart::PodLevel | RequestPart::InitContainers | RequestPart::Overhead,
+                    _
+                )]
+        );
+        let requested_parts: BTreeMap<&'static str, String> = if split {
+            parts
+                .iter()
+                .map(|(part, v)| (part.as_str(), format_quantity(&s.resource, *v)))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        // "260m cpu (containers 10m + overhead 250m)": the figure, then what adds up to it.
+        let figure = if split && s.resource != "pods" {
+            let list: Vec<String> = parts
+                .iter()
+                .map(|(part, v)| {
+                    format!("{} {}", part_words(*part), format_quantity(&s.resource, *v))
+                })
+                .collect();
+            format!("{requested} {} ({})", s.resource, list.join(" + "))
+        } else {
+            format!("{requested} {}", s.resource)
+        };
         let message = if s.resource == "pods" {
+            let n = others.len();
             format!(
-                "the node already runs {} pods, its limit (allocatable pods {allocatable})",
-                others.len()
+                "the node already runs {n} {}, its limit (allocatable pods {allocatable})",
+                if n == 1 { "pod" } else { "pods" }
             )
         } else if s.exceeds_node {
             format!(
-                "the pod requests {requested} {res} but the node has only {allocatable} allocatable in total",
-                res = s.resource
+                "the pod requests {figure} but the node has only {allocatable} allocatable in total"
             )
         } else {
-            format!(
-                "the pod requests {requested} {res}; only {available} of {allocatable} is free",
-                res = s.resource
-            )
+            format!("the pod requests {figure}; only {available} of {allocatable} is free")
         };
         let holders: Vec<String> = s
             .top_consumers
             .iter()
             .map(|(name, _)| name.clone())
             .collect();
+        let lower = lower_hint(pod, &s.resource, &requested, &s.parts);
         let hint = if s.resource == "pods" {
-            "the node runs as many pods as its kubelet allows (--max-pods); move pods off it, or give the DaemonSet a priorityClassName such as system-node-critical so it can preempt one".to_owned()
-        } else if s.exceeds_node {
+            let named = match holders.as_slice() {
+                [] => String::new(),
+                [a] => format!(" ({a})"),
+                [a, b] => format!(" ({a}, {b})"),
+                [a, b, c] => format!(" ({a}, {b}, {c})"),
+                [a, b, c, rest @ ..] => format!(" ({a}, {b}, {c} and {} more)", rest.len()),
+            };
             format!(
-                "lower the {} request in the DaemonSet template, or exclude this node",
-                s.resource
+                "the node runs as many pods as its kubelet allows (--max-pods); move pods off it{named}, or give the DaemonSet a priorityClassName such as system-node-critical so it can preempt one"
             )
+        } else if s.exceeds_node {
+            format!("{lower}, or exclude this node")
         } else if holders.is_empty() {
-            format!("free {} on the node or lower the request", s.resource)
+            if s.parts.largest() == RequestPart::Containers {
+                format!("free {} on the node or lower the request", s.resource)
+            } else {
+                format!("free {} on the node, or {lower}", s.resource)
+            }
         } else {
             let list: Vec<String> = s
                 .top_consumers
                 .iter()
                 .map(|(name, amount)| format!("{name} ({})", format_quantity(&s.resource, *amount)))
                 .collect();
-            format!(
+            let mut hint = format!(
                 "pods holding the most {}: {}; or give the DaemonSet a priorityClassName such as system-node-critical so it can preempt them",
                 s.resource,
                 list.join(", ")
-            )
+            );
+            if s.parts.largest() != RequestPart::Containers {
+                hint.push_str(&format!("; or {lower}"));
+            }
+            hint
         };
         reasons.push(
             Reason::new(
@@ -92,6 +135,7 @@ pub fn pending_reasons(inv: &Inventory, pod: &Pod, node: &Node, now: Timestamp) 
                     available,
                     allocatable,
                     holders,
+                    requested_parts,
                 },
                 message,
             )
@@ -158,6 +202,42 @@ pub fn pending_reasons(inv: &Inventory, pod: &Pod, node: &Node, now: Timestamp) 
     reasons
 }
 
+/// A request part as a message names it.
+fn part_words(part: RequestPart) -> &'static str {
+    match part {
+        RequestPart::Containers => "containers",
+        RequestPart::InitContainers => "init containers",
+        RequestPart::PodLevel => "pod-level",
+        RequestPart::Overhead => "overhead",
+    }
+}
+
+/// What to lower, aimed at the part of the request that weighs most.
+fn lower_hint(pod: &Pod, resource: &str, requested: &str, parts: &RequestParts) -> String {
+    match parts.largest() {
+        RequestPart::Containers => {
+            format!("lower the {resource} request in the DaemonSet template")
+        }
+        RequestPart::InitContainers => format!(
+            "lower the {resource} request of the init containers or sidecars (spec.template.spec.initContainers)"
+        ),
+        RequestPart::PodLevel => {
+            format!("lower the pod-level request spec.template.spec.resources.requests.{resource}")
+        }
+        RequestPart::Overhead => {
+            let overhead = format_quantity(resource, parts.overhead);
+            match &pod.spec.runtime_class_name {
+                Some(class) => format!(
+                    "RuntimeClass {class} adds {overhead} of the {requested} {resource} as overhead: choose a RuntimeClass with less overhead (spec.template.spec.runtimeClassName) or lower its overhead.podFixed"
+                ),
+                None => format!(
+                    "pod overhead (spec.overhead, from the RuntimeClass) is {overhead} of the {requested} {resource}: choose a RuntimeClass with less overhead"
+                ),
+            }
+        }
+    }
+}
+
 /// The scheduler's latest word on the pod: its `FailedScheduling` event, else its
 /// `PodScheduled=False` condition, reduced to the parts about the target node.
 fn scheduler_evidence(inv: &Inventory, pod: &Pod, now: Timestamp) -> Option<Reason> {
@@ -179,6 +259,7 @@ fn scheduler_evidence(inv: &Inventory, pod: &Pod, now: Timestamp) -> Option<Reas
                 type_: "Warning".to_owned(),
                 count: 1,
                 last_seen: c.last_transition_time,
+                last_timestamp: c.last_transition_time,
             })
         })?;
     let about_node = target_node_reasons(&event.message);
@@ -195,12 +276,15 @@ fn scheduler_evidence(inv: &Inventory, pod: &Pod, now: Timestamp) -> Option<Reas
             )
         })
         .unwrap_or_default();
-    Some(Reason::new(
-        Detail::FailedScheduling {
-            event: event.clone(),
-        },
-        format!("scheduler: {summary} (x{}{when})", event.count),
-    ))
+    Some(
+        Reason::new(
+            Detail::FailedScheduling {
+                event: event.clone(),
+            },
+            format!("scheduler: {summary} (x{})", event.count),
+        )
+        .with_elapsed(format!("scheduler: {summary} (x{}{when})", event.count)),
+    )
 }
 
 /// Splits a `0/N nodes are available: …` message into its per-node reasons and drops the

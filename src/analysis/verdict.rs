@@ -73,8 +73,13 @@ pub struct Reason {
     /// The code and its fields.
     #[serde(flatten)]
     pub detail: Detail,
-    /// One human sentence.
+    /// One human sentence, as tables print it; it may say how long ago something happened.
+    #[serde(skip)]
     pub message: String,
+    /// The same sentence without anything measured from the clock ("2m ago"): JSON's and YAML's
+    /// `message`, so that a script sees the same text whenever it runs.
+    #[serde(rename = "message")]
+    pub fact: String,
     /// What to do about it, ready to paste where possible.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -83,11 +88,27 @@ pub struct Reason {
 impl Reason {
     /// A reason without a hint.
     pub fn new(detail: Detail, message: impl Into<String>) -> Reason {
+        let message = message.into();
         Reason {
             detail,
-            message: message.into(),
+            fact: message.clone(),
+            message,
             hint: None,
         }
+    }
+
+    /// Appends `tail` to both sentences (set `message` and `fact` only through the methods, so
+    /// that they stay the same sentence).
+    pub fn append(&mut self, tail: &str) {
+        self.message.push_str(tail);
+        self.fact.push_str(tail);
+    }
+
+    /// Replaces the human sentence with one that also says how long ago (tables only; the
+    /// clock-free sentence given to [`Reason::new`] stays for JSON and YAML).
+    pub fn with_elapsed(mut self, message: impl Into<String>) -> Reason {
+        self.message = message.into();
+        self
     }
 
     /// Adds a hint.
@@ -123,6 +144,16 @@ impl From<&Taint> for TaintRef {
     }
 }
 
+/// A readiness gate and its condition's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GateRef {
+    /// The gate's `conditionType`.
+    pub condition_type: String,
+    /// The pod condition's status (`False`, `Unknown`), `null` when the pod has no such condition.
+    pub status: Option<String>,
+}
+
 /// An event quoted as evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -136,8 +167,10 @@ pub struct EventRef {
     pub type_: String,
     /// Occurrences.
     pub count: i64,
-    /// Last occurrence.
+    /// Last occurrence (kubectl's LAST SEEN).
     pub last_seen: Option<Timestamp>,
+    /// The same instant under the name kubectl's events carry (`lastTimestamp`), for scripts.
+    pub last_timestamp: Option<Timestamp>,
 }
 
 impl From<&Event> for EventRef {
@@ -153,6 +186,7 @@ impl From<&Event> for EventRef {
             type_: e.type_.clone(),
             count: e.occurrences(),
             last_seen: e.last_seen(),
+            last_timestamp: e.last_seen(),
         }
     }
 }
@@ -223,8 +257,12 @@ pub enum Detail {
         available: String,
         /// The node's allocatable amount.
         allocatable: String,
-        /// Pods holding most of it (`ns/name`).
+        /// Pods holding most of it (`ns/name`); for `pods`, the pods that fill the node.
         holders: Vec<String>,
+        /// Where `requested` comes from when it is not the containers alone: part
+        /// (`containers`, `initContainers`, `podLevel`, `overhead`) → amount. Omitted otherwise.
+        #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        requested_parts: std::collections::BTreeMap<&'static str, String>,
     },
     /// Another pod on the node holds a host port the pod needs.
     HostPortConflict {
@@ -304,6 +342,10 @@ pub enum Detail {
         /// The latest `Unhealthy` event, if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         event: Option<EventRef>,
+        /// The readiness gates (`spec.readinessGates`) whose condition is not True; omitted when
+        /// none is.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        readiness_gates: Vec<GateRef>,
     },
     /// The pod is being deleted (and blocks its replacement until gone).
     Terminating {

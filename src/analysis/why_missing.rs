@@ -24,6 +24,10 @@ pub struct WhyMissingReport {
     pub api_version: &'static str,
     /// Always `WhyMissingReport`.
     pub kind: &'static str,
+    /// Offline without `--now`: the snapshot's newest timestamp, the "now" every age is
+    /// measured from. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Timestamp>,
     /// The DaemonSet.
     pub daemon_set: DaemonSetRef,
     /// Counts.
@@ -86,6 +90,9 @@ pub struct NodeReport {
     pub api_version: &'static str,
     /// Always `NodeReport`.
     pub kind: &'static str,
+    /// As [`WhyMissingReport::as_of`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Timestamp>,
     /// The node.
     pub node: String,
     /// One entry per DaemonSet, by namespace and name.
@@ -261,7 +268,7 @@ impl<'a> DaemonSetState<'a> {
                 "the controller deletes the pod"
             };
             if let Some(first) = reasons.first_mut() {
-                first.message = format!("{}; {fate}", first.message);
+                first.append(&format!("; {fate}"));
             }
             return (Verdict::Misscheduled, Some(pods[0]), reasons);
         }
@@ -488,6 +495,7 @@ pub fn why_missing(
     WhyMissingReport {
         api_version: API_VERSION,
         kind: "WhyMissingReport",
+        as_of: None,
         daemon_set: DaemonSetRef {
             namespace: ds.metadata.namespace.clone(),
             name: ds.metadata.name.clone(),
@@ -550,6 +558,7 @@ pub fn node_report(
     NodeReport {
         api_version: API_VERSION,
         kind: "NodeReport",
+        as_of: None,
         node: node.name().to_owned(),
         daemon_sets: entries,
         warnings: Vec::new(),

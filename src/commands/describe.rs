@@ -28,6 +28,7 @@ pub async fn run(
     }
     let loaded = load(ctx, &args.daemonset).await?;
     let snapshot = &loaded.snapshot;
+    let ctx = &ctx.for_snapshot(snapshot);
     let ds = super::find_daemon_set(snapshot, loaded.namespace.as_deref(), &args.daemonset)?;
     let inv = Inventory::new(snapshot);
     let state = DaemonSetState::new(&inv, ds);

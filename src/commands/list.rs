@@ -62,6 +62,7 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
         super::origin(ctx),
     )?;
     let inv = Inventory::new(&snapshot);
+    let ctx = &ctx.for_snapshot(&snapshot);
     let list = summarize(&inv, &daemon_sets, ctx.now);
     match ctx.output {
         // kubectl prints an empty List document for json/yaml, and nothing for -o name.

@@ -93,6 +93,7 @@ pub(crate) fn no_pod_message(
 pub async fn run(ctx: &Context, args: &PodArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let loaded = load(ctx, &args.daemonset).await?;
     let snapshot = &loaded.snapshot;
+    let ctx = &ctx.for_snapshot(snapshot);
     let ds = super::find_daemon_set(snapshot, loaded.namespace.as_deref(), &args.daemonset)?;
     let inv = Inventory::new(snapshot);
     let state = DaemonSetState::new(&inv, ds);

@@ -40,6 +40,7 @@ pub async fn run(
         (None, _) => return Err(usage("without a DaemonSet, give exactly one --node")),
     };
     let (snapshot, namespace) = fetch(ctx, &target).await?;
+    let ctx = &ctx.for_snapshot(&snapshot);
     let inv = Inventory::new(&snapshot);
     let view = View {
         detail: if ctx.output == OutputFormat::Wide {
@@ -56,7 +57,8 @@ pub async fn run(
             let ds = find_daemon_set(&snapshot, namespace.as_deref(), &name)?;
             super::ensure_answerable(ctx, &snapshot, ds)?;
             let wanted = find_nodes(&inv, &snapshot, &nodes)?;
-            let report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
+            let mut report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
+            report.as_of = ctx.as_of();
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,
@@ -90,7 +92,8 @@ pub async fn run(
                 daemon_sets.iter().copied(),
                 super::origin(ctx),
             )?;
-            let report = node_report(&inv, &daemon_sets, node, ctx.now);
+            let mut report = node_report(&inv, &daemon_sets, node, ctx.now);
+            report.as_of = ctx.as_of();
             match ctx.output {
                 OutputFormat::Json => render::json(out, &report)?,
                 OutputFormat::Yaml => render::yaml(out, &report)?,

@@ -36,6 +36,14 @@ pub struct ObjectMeta {
     /// `metadata.ownerReferences`.
     #[serde(deserialize_with = "null_default")]
     pub owner_references: Vec<OwnerReference>,
+    /// The newest `metadata.managedFields[].time`: when a writer last touched the object, one of
+    /// the clocks a saved dump carries. Only the time is kept; never written out.
+    #[serde(
+        rename = "managedFields",
+        deserialize_with = "newest_managed_time",
+        skip_serializing
+    )]
+    pub managed_fields_time: Option<Timestamp>,
 }
 
 /// One entry of `metadata.ownerReferences`.
@@ -101,6 +109,8 @@ pub(crate) fn without_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<Obj
         labels: BTreeMap<String, String>,
         #[serde(deserialize_with = "null_default")]
         owner_references: Vec<OwnerReference>,
+        #[serde(rename = "managedFields", deserialize_with = "newest_managed_time")]
+        managed_fields_time: Option<Timestamp>,
     }
     let lean: Lean = null_default(d)?;
     Ok(ObjectMeta {
@@ -114,5 +124,21 @@ pub(crate) fn without_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<Obj
         labels: lean.labels,
         annotations: BTreeMap::new(),
         owner_references: lean.owner_references,
+        managed_fields_time: lean.managed_fields_time,
     })
+}
+
+/// Folds `metadata.managedFields` to its newest `time`, skipping each entry's field set (the bulk
+/// of it). A time that does not parse is ignored: it only ever serves as an offline clock.
+fn newest_managed_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct Entry {
+        time: Option<String>,
+    }
+    let entries: Vec<Entry> = null_default(d)?;
+    Ok(entries
+        .iter()
+        .filter_map(|e| e.time.as_deref()?.parse::<Timestamp>().ok())
+        .max())
 }

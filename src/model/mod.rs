@@ -7,6 +7,8 @@
 //! defaults rather than an error, and unknown fields are skipped without being kept (a pod's
 //! `managedFields` can be larger than the rest of it).
 
+use jiff::Timestamp;
+
 mod daemonset;
 mod event;
 mod meta;
@@ -25,7 +27,7 @@ pub use node::{Node, NodeCondition, NodeSpec, NodeStatus, Taint};
 pub use pod::{
     Affinity, ContainerPort, ContainerSpec, ContainerState, ContainerStatus, NodeAffinity,
     NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, PodSpec, PodStatus,
-    PodTemplate, ResourceRequirements, SchedulingGate, StateDetail, Toleration,
+    PodTemplate, ReadinessGate, ResourceRequirements, SchedulingGate, StateDetail, Toleration,
 };
 pub use quantity::{ResourceList, format_quantity, parse_quantity_milli};
 pub use revision::ControllerRevision;
@@ -97,5 +99,59 @@ impl Snapshot {
     /// The node called `name`, if present.
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.metadata.name == name)
+    }
+
+    /// The newest time written anywhere in the snapshot: creation and managed-fields times,
+    /// events' last occurrences, node heartbeats, condition transitions and container starts.
+    /// A saved dump was taken at (or just after) it, so it stands in for "now" offline.
+    /// (`deletionTimestamp` is left out: it lies a grace period in the future.)
+    pub fn newest_timestamp(&self) -> Option<Timestamp> {
+        let meta = |m: &ObjectMeta| m.creation_timestamp.max(m.managed_fields_time);
+        let nodes = self.nodes.iter().flat_map(|n| {
+            let conditions = n
+                .status
+                .conditions
+                .iter()
+                .map(|c| c.last_transition_time.max(c.last_heartbeat_time));
+            std::iter::once(meta(&n.metadata)).chain(conditions)
+        });
+        let pods = self.pods.iter().flat_map(|p| {
+            let conditions = p.status.conditions.iter().map(|c| c.last_transition_time);
+            let starts = p
+                .status
+                .container_statuses
+                .iter()
+                .chain(&p.status.init_container_statuses)
+                .filter_map(|c| c.state.as_deref())
+                .map(|s| {
+                    let started = |d: &Option<StateDetail>| d.as_ref().and_then(|d| d.started_at);
+                    started(&s.running).max(started(&s.terminated))
+                });
+            std::iter::once(meta(&p.metadata))
+                .chain(conditions)
+                .chain(starts)
+        });
+        let events = self.events.iter().map(|e| {
+            [
+                e.last_seen(),
+                e.event_time,
+                e.last_timestamp,
+                meta(&e.metadata),
+            ]
+            .into_iter()
+            .max()
+            .flatten()
+        });
+        let others = self
+            .daemon_sets
+            .iter()
+            .map(|d| meta(&d.metadata))
+            .chain(self.revisions.iter().map(|r| meta(&r.metadata)));
+        nodes
+            .chain(pods)
+            .chain(events)
+            .chain(others)
+            .flatten()
+            .max()
     }
 }

@@ -76,6 +76,9 @@ pub struct NodeCondition {
     pub message: Option<String>,
     /// When the status last changed.
     pub last_transition_time: Option<Timestamp>,
+    /// When the kubelet last reported it (an offline dump's clock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_heartbeat_time: Option<Timestamp>,
 }
 
 impl Node {

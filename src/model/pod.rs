@@ -72,6 +72,24 @@ pub struct PodSpec {
     pub priority: Option<i32>,
     /// `priorityClassName`.
     pub priority_class_name: Option<String>,
+    /// `runtimeClassName`: where a pod's `overhead` comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_class_name: Option<String>,
+    /// `readinessGates`: extra conditions that must be True for the pod to be Ready.
+    #[serde(
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub readiness_gates: Vec<ReadinessGate>,
+}
+
+/// One `readinessGates` entry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReadinessGate {
+    /// The pod condition type that must be True.
+    #[serde(deserialize_with = "null_default")]
+    pub condition_type: String,
 }
 
 /// `affinity` (only node affinity matters here).
@@ -211,7 +229,8 @@ pub struct PodStatus {
     pub reason: Option<String>,
     /// Message for that reason.
     pub message: Option<String>,
-    /// The conditions the analysis reads: `PodScheduled`, `Ready` and `ContainersReady`.
+    /// The conditions the analysis reads: `PodScheduled`, `Ready`, `ContainersReady` and the
+    /// readiness gates' conditions.
     #[serde(deserialize_with = "needed_conditions")]
     pub conditions: Vec<PodCondition>,
     /// Regular containers.
@@ -285,15 +304,18 @@ pub struct StateDetail {
     pub started_at: Option<Timestamp>,
 }
 
-/// Keeps only the pod conditions the analysis reads.
+/// Keeps the pod conditions the analysis reads (drops the built-in ones it does not).
 fn needed_conditions<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Vec<PodCondition>, D::Error> {
     let mut all: Vec<PodCondition> = null_default(d)?;
+    // The built-in conditions nothing reads are dropped; any other type may be a readiness
+    // gate's condition (the spec naming the gates is not at hand here), and pods rarely carry
+    // more than one or two.
     all.retain(|c| {
-        matches!(
+        !matches!(
             c.type_.as_str(),
-            "Ready" | "PodScheduled" | "ContainersReady"
+            "Initialized" | "PodReadyToStartContainers" | "DisruptionTarget"
         )
     });
     all.shrink_to_fit();

@@ -39,3 +39,14 @@ pub fn yaml<W: Write + ?Sized, T: Serialize>(out: &mut W, doc: &T) -> io::Result
     }
     Ok(())
 }
+
+/// `, as of 2026-11-28 10:00 UTC, from the snapshot` for a title when the offline "now" was
+/// taken from the saved objects; empty otherwise.
+pub fn as_of_suffix(as_of: Option<jiff::Timestamp>) -> String {
+    as_of.map_or_else(String::new, |t| {
+        format!(
+            ", as of {}, from the snapshot",
+            t.strftime("%Y-%m-%d %H:%M UTC")
+        )
+    })
+}

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::as_of_suffix;
 use super::hints;
 use super::safe::safe_writeln;
 use super::style;
@@ -117,11 +118,12 @@ pub fn write_report<W: Write + ?Sized>(
         return table.write(out, false);
     }
     let title = format!(
-        "DaemonSet {}/{} (strategy {}, revision {})",
+        "DaemonSet {}/{} (strategy {}, revision {}){}",
         ds.namespace,
         ds.name,
         ds.update_strategy,
-        ds.current_revision.as_deref().unwrap_or("unknown")
+        ds.current_revision.as_deref().unwrap_or("unknown"),
+        as_of_suffix(report.as_of)
     );
     hints::write_wrapped(out, &title, view.width, "  ")?;
     writeln!(out)?;
@@ -182,7 +184,7 @@ pub fn write_node_report<W: Write + ?Sized>(
         // `--no-headers`: the rows alone, as kubectl prints them, for `| awk`.
         return table.write(out, false);
     }
-    safe_writeln!(out, "Node {}", report.node)?;
+    safe_writeln!(out, "Node {}{}", report.node, as_of_suffix(report.as_of))?;
     writeln!(out)?;
     let keys: Vec<String> = rows
         .iter()

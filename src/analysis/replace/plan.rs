@@ -34,11 +34,11 @@ pub enum PlanError {
     /// The current revision is unknown (no ControllerRevision matches the template).
     #[error("cannot tell which revision is current: {0}")]
     RevisionUnknown(String),
-    /// A RollingUpdate DaemonSet without `--force`.
+    /// A RollingUpdate DaemonSet (name, namespace) without `--force`.
     #[error(
-        "daemonset {0:?} uses the RollingUpdate strategy: the controller replaces its pods itself (follow it with `kubectl ds rollout status {0}`); add --force to replace pods anyway"
+        "daemonset {0:?} uses the RollingUpdate strategy: the controller replaces its pods itself (follow it with `kubectl ds rollout status {0} -n {1}`); add --force to replace pods anyway"
     )]
-    RollingUpdate(String),
+    RollingUpdate(String, String),
     /// `--node` names a node that does not exist.
     #[error("node {0:?} not found")]
     UnknownNode(String),
@@ -449,7 +449,10 @@ pub fn plan(
     let mut warnings: Vec<String> = assessment.state.warnings().to_vec();
     if ds.strategy() != "OnDelete" {
         if !req.force {
-            return Err(PlanError::RollingUpdate(ds.metadata.name.clone()));
+            return Err(PlanError::RollingUpdate(
+                ds.metadata.name.clone(),
+                ds.metadata.namespace.clone(),
+            ));
         }
         warnings.push(format!(
             "the DaemonSet uses the {} strategy: the controller replaces outdated pods itself, with its own maxUnavailable, alongside this command",

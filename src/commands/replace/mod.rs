@@ -109,6 +109,7 @@ pub async fn run(
                 ));
             }
             let (snapshot, namespace) = offline_snapshot(ctx)?;
+            let ctx = &ctx.for_snapshot(&snapshot);
             let ds = find_daemon_set(&snapshot, namespace.as_deref(), &args.daemonset)?;
             check_nodes(&snapshot, &req)?;
             let inv = Inventory::new(&snapshot);

@@ -51,13 +51,14 @@ pub async fn run(
     };
     let ds = find_daemon_set(&snapshot, namespace.as_deref(), name)?;
     let inv = Inventory::new(&snapshot);
+    let ctx = &ctx.for_snapshot(&snapshot);
     let history = rollout_history(&inv, ds);
     let revisions = owned_revisions(&inv, ds);
     if let Some([a, b]) = args.diff.as_deref() {
         let template = |n: i64| {
             find_revision(&revisions, n)
                 .and_then(|r| r.template())
-                .ok_or_else(|| anyhow::anyhow!("{NO_SUCH_REVISION} #{n}"))
+                .ok_or_else(|| anyhow::anyhow!("{NO_SUCH_REVISION} #{n}{}", existing(&revisions)))
         };
         let (old, new) = (template(*a)?, template(*b)?);
         let label = |n: i64| format!("daemonset.apps/{name} revision #{n}");
@@ -74,7 +75,7 @@ pub async fn run(
             history.revisions.iter().find(|e| e.revision == n),
             find_revision(&revisions, n).and_then(|r| r.template()),
         ) else {
-            anyhow::bail!(NO_SUCH_REVISION);
+            anyhow::bail!("{NO_SUCH_REVISION}{}", existing(&revisions));
         };
         match ctx.output {
             OutputFormat::Json | OutputFormat::Yaml => {
@@ -99,6 +100,12 @@ pub async fn run(
         }
     }
     Ok(Outcome::Success)
+}
+
+/// The revisions that exist, for the "unable to find" errors.
+fn existing(revisions: &[&crate::model::ControllerRevision]) -> String {
+    let numbers: Vec<i64> = revisions.iter().map(|r| r.revision).collect();
+    crate::analysis::rollout::existing_revisions(&numbers)
 }
 
 fn write_doc(ctx: &Context, doc: &RolloutHistory, out: &mut dyn Write) -> anyhow::Result<()> {

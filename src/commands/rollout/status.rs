@@ -43,6 +43,7 @@ pub async fn run(
     match &ctx.source {
         Source::Files(_) => {
             let (snapshot, ns) = offline_snapshot(ctx)?;
+            let ctx = &ctx.for_snapshot(&snapshot);
             let ds = find_daemon_set(&snapshot, ns.as_deref(), name)?;
             crate::commands::ensure_answerable(ctx, &snapshot, ds)?;
             let inv = Inventory::new(&snapshot);
