@@ -17,9 +17,15 @@
 //!
 //! JSON is streamed: the input is read in 4 MiB chunks and each list item is parsed from memory
 //! straight into its model type, so memory holds the model plus a chunk (and one item, if an item
-//! is larger). Each object's vectors are shrunk to fit as it is stored. YAML is read whole (it
-//! parses an order of magnitude slower anyway) into a JSON value per document, under budgets
-//! that stop alias bombs quickly.
+//! is larger). Each object's vectors are shrunk to fit as it is stored. YAML is streamed too: one
+//! document at a time from the reader, a list's items handed over one by one as they are parsed
+//! (each built as a JSON value first, under budgets that stop alias bombs quickly).
+//!
+//! Every input is capped ([`Limits`]): one token, one object, and the objects of each kind, so an
+//! endless or hostile input ends in an error naming the file and the limit. A key written twice in
+//! one object is an error (the result would depend on the order). UTF-16 input is refused with the
+//! command that converts it; a UTF-8 byte order mark is skipped. File names are escaped
+//! ([`crate::render::safe::escape`]) before they reach a message.
 //!
 //! Objects of other kinds are ignored. Objects that cannot be used are skipped with a warning:
 //! a known kind with an unknown `apiVersion`, an object without `kind` (in a `v1 List`) and an
@@ -298,6 +304,12 @@ fn load_reader(c: &mut Collector, display: &str, mut r: impl BufRead) -> anyhow:
     let documents = if first == b'{' || first == b'[' {
         json::load(c, prefix.as_slice().chain(r))?
     } else {
+        // Refuse binary data by its first NUL before the parser sees (and trips on) other bytes.
+        let head = r.fill_buf().map_err(io)?;
+        if let Some(offset) = head.iter().position(|&b| b == 0) {
+            let offset = offset + prefix.len();
+            bail!("{display}: binary data (NUL byte at offset {offset}); expected JSON or YAML");
+        }
         yaml::load(c, prefix.as_slice().chain(r))?
     };
     if documents == 0 {

@@ -38,8 +38,9 @@ const READ_SIZE: usize = 16 << 10;
 thread_local! {
     /// Bytes the values of the object being built may still take.
     static BUDGET: Cell<usize> = const { Cell::new(0) };
-    /// Bytes read since the parser last yielded a value (see [`Guarded`]).
-    static SINCE_VALUE: Cell<usize> = const { Cell::new(0) };
+    /// Bytes read since the parser last yielded a value (see [`Guarded`]): of content, and of
+    /// comment and blank lines.
+    static SINCE_VALUE: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
     /// Set once the load has failed: the reader then ends the input.
     static STOPPING: Cell<bool> = const { Cell::new(false) };
     /// The load in progress on this thread: the deserializers reach it from here.
@@ -78,7 +79,7 @@ fn stop_reading() {
 
 /// Marks that the parser yielded a value: the stretch the token limit counts restarts.
 fn yielded() {
-    SINCE_VALUE.with(|n| n.set(0));
+    SINCE_VALUE.with(|n| n.set((0, 0)));
 }
 
 /// Starts the value budget of one object.
@@ -94,6 +95,9 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
         inner: reader,
         offset: 0,
         carry: Vec::new(),
+        line_start: true,
+        in_comment: false,
+        comment: 0,
         limits,
         problem: None,
     };
@@ -147,13 +151,21 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
 }
 
 /// The input as the YAML parser reads it, checked on the way: no NUL byte (binary data), valid
-/// UTF-8, and no stretch longer than the token limit without the parser yielding a value.
+/// UTF-8, no comment longer than the token limit, no stretch of content longer than the token
+/// limit without the parser yielding a value (one endless scalar), and no more comment and blank
+/// lines in a row than the object limit.
 struct Guarded<R> {
     inner: R,
     /// Bytes passed on so far.
     offset: usize,
     /// The start of a UTF-8 sequence cut by the end of the last read.
     carry: Vec<u8>,
+    /// Only blanks so far on the current line.
+    line_start: bool,
+    /// In a comment that takes the whole line.
+    in_comment: bool,
+    /// Length of that comment so far.
+    comment: usize,
     limits: Limits,
     /// Why reading stopped, for the message (the parser's own is about I/O).
     problem: Option<String>,
@@ -192,16 +204,53 @@ impl<R: Read> Read for Guarded<R> {
             }
         }
         self.offset += n;
-        let since = SINCE_VALUE.with(|s| {
-            let since = s.get().saturating_add(n);
-            s.set(since);
-            since
-        });
-        if since > self.limits.token {
+        let (mut content, mut filler) = SINCE_VALUE.with(Cell::get);
+        for &b in got {
+            if self.in_comment {
+                filler += 1;
+                if b == b'\n' {
+                    self.in_comment = false;
+                    self.line_start = true;
+                    self.comment = 0;
+                } else {
+                    self.comment += 1;
+                }
+            } else if self.line_start {
+                match b {
+                    b' ' | b'\t' | b'\r' | b'\n' => filler += 1,
+                    b'#' => {
+                        filler += 1;
+                        self.in_comment = true;
+                    }
+                    _ => {
+                        content += 1;
+                        self.line_start = false;
+                    }
+                }
+            } else {
+                content += 1;
+                self.line_start = b == b'\n';
+            }
+        }
+        SINCE_VALUE.with(|s| s.set((content, filler)));
+        let Limits { token, object, .. } = self.limits;
+        let at = self.offset;
+        if self.comment > token {
             return Err(self.stop(format!(
-                "more than {} without a complete value near offset {} (the loader's limit for one token: one scalar, comment or run of blank lines); is the input endless?",
-                bytes_figure(self.limits.token),
-                self.offset
+                "a comment longer than {} near offset {at} (the loader's limit for one token); is the input endless?",
+                bytes_figure(token)
+            )));
+        }
+        if content > token {
+            return Err(self.stop(format!(
+                "more than {} without a complete value near offset {at} (the loader's limit for one token: one scalar or key); is the input endless?",
+                bytes_figure(token)
+            )));
+        }
+        if filler > object {
+            return Err(self.stop(format!(
+                "more than {} of comments and blank lines near offset {at} (the loader's limit for one object); is the input endless?",
+                bytes_figure(object)
             )));
         }
         Ok(n)
@@ -528,7 +577,11 @@ fn options() -> serde_saphyr::Options {
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> anyhow::Error {
     use serde_saphyr::Error as E;
-    let text = one_line(&e.to_string());
+    // The parser's advice is for programs that embed it, not for the person reading the error.
+    let text = one_line(&e.to_string()).replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        "",
+    );
     let amplification = matches!(
         e,
         E::Budget { .. }
