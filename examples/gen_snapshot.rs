@@ -63,7 +63,8 @@ fn main() -> std::io::Result<()> {
     // The JSON list, re-emitted as one YAML document per item.
     let mut json = Vec::new();
     support::write_snapshot(&mut json, args.nodes, args.pods)?;
-    let mut list: serde_json::Value = serde_json::from_slice(&json).map_err(std::io::Error::other)?;
+    let mut list: serde_json::Value =
+        serde_json::from_slice(&json).map_err(std::io::Error::other)?;
     drop(json);
     let items = match list.get_mut("items").map(serde_json::Value::take) {
         Some(serde_json::Value::Array(items)) => items,

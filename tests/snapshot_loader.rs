@@ -694,15 +694,25 @@ fn endless_blank_input_stops_at_the_token_limit() {
     let (err, _) = endless_err(node, " ", small());
     assert!(err.starts_with("<stdin>: line 1, column "), "{err}");
     assert!(err.contains("more than 64 KiB of blank space"), "{err}");
-    let (err, served) = endless_err("kind: Node\napiVersion: v1\nmetadata: {name: n}\n", "\n", small());
-    assert!(err.contains("more than 256 KiB of comments and blank lines"), "{err}");
+    let (err, served) = endless_err(
+        "kind: Node\napiVersion: v1\nmetadata: {name: n}\n",
+        "\n",
+        small(),
+    );
+    assert!(
+        err.contains("more than 256 KiB of comments and blank lines"),
+        "{err}"
+    );
     assert!(served < 1 << 20, "{served}");
 }
 
 #[test]
 fn an_endless_yaml_comment_stops_at_the_token_limit() {
     let (err, served) = endless_err("# a comment that never ends ", "xxxxxxxx", Limits::DEFAULT);
-    assert!(err.starts_with("<stdin>: a comment longer than 16 MiB near offset "), "{err}");
+    assert!(
+        err.starts_with("<stdin>: a comment longer than 16 MiB near offset "),
+        "{err}"
+    );
     assert!(err.contains("the loader's limit for one token"), "{err}");
     assert!(served < 18 << 20, "{served}");
     // The same inside a document, and for one endless scalar.
@@ -710,9 +720,15 @@ fn an_endless_yaml_comment_stops_at_the_token_limit() {
     assert!(err.contains("a comment longer than 64 KiB"), "{err}");
     // Many comment lines are not one token, but they are capped like an object.
     let (err, _) = endless_err("kind: Node\n", "# note\n\n", small());
-    assert!(err.contains("more than 256 KiB of comments and blank lines"), "{err}");
+    assert!(
+        err.contains("more than 256 KiB of comments and blank lines"),
+        "{err}"
+    );
     let (err, _) = endless_err("kind: ConfigMap\ndata:\n  big: ", "z", small());
-    assert!(err.contains("more than 64 KiB without a complete value"), "{err}");
+    assert!(
+        err.contains("more than 64 KiB without a complete value"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -722,10 +738,15 @@ fn an_endless_list_of_nodes_stops_at_the_object_count_limit() {
     };
     // JSON: a top-level array and a `v1 List` (the model grows with each node).
     let unit = format!(",{}", node("x"));
-    for head in [format!("[{}", node("0")), format!(r#"{{"kind": "List", "items": [{}"#, node("0"))] {
+    for head in [
+        format!("[{}", node("0")),
+        format!(r#"{{"kind": "List", "items": [{}"#, node("0")),
+    ] {
         let (err, _) = endless_err(&head, &unit, small());
         assert!(
-            err.contains("item 51 (Node) ") || err.contains("document 51: Node") || err.contains(": item 51"),
+            err.contains("item 51 (Node) ")
+                || err.contains("document 51: Node")
+                || err.contains(": item 51"),
             "{err}"
         );
         assert!(
@@ -740,12 +761,24 @@ fn an_endless_list_of_nodes_stops_at_the_object_count_limit() {
     assert!(err.ends_with("more than 50 Node objects in the input (the loader's limit; Kubernetes supports 5,000 nodes per cluster)"), "{err}");
     assert!(served < 1 << 20, "{served}");
     let item = "- apiVersion: v1\n  kind: Node\n  metadata: {name: n}\n";
-    let (err, _) = endless_err(&format!("apiVersion: v1\nkind: List\nitems:\n{item}"), item, small());
-    assert!(err.starts_with("<stdin>: item 51 (Node): more than 50 Node objects"), "{err}");
+    let (err, _) = endless_err(
+        &format!("apiVersion: v1\nkind: List\nitems:\n{item}"),
+        item,
+        small(),
+    );
+    assert!(
+        err.starts_with("<stdin>: item 51 (Node): more than 50 Node objects"),
+        "{err}"
+    );
     // Objects of kinds that are not kept are capped too (by count: they take no memory).
     let cm = ",{\"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}";
     let (err, _) = endless_err("[{\"kind\": \"ConfigMap\"}", cm, small());
-    assert!(err.ends_with("more than 500 objects in the input (the loader's limit; is the input endless?)"), "{err}");
+    assert!(
+        err.ends_with(
+            "more than 500 objects in the input (the loader's limit; is the input endless?)"
+        ),
+        "{err}"
+    );
     // Pods have their own cap.
     let pod = ",{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}";
     let (err, _) = endless_err(&format!("[{}", &pod[1..]), pod, small());
@@ -774,7 +807,8 @@ fn one_huge_json_string_stops_at_the_token_limit() {
     {
         use std::io::Write;
         let mut f = std::fs::File::create(&path).unwrap();
-        f.write_all(br#"{"kind": "ConfigMap", "data": {"big": ""#).unwrap();
+        f.write_all(br#"{"kind": "ConfigMap", "data": {"big": ""#)
+            .unwrap();
         f.set_len(50 << 30).unwrap();
     }
     let err = load_paths(&[path.clone()], &mut std::io::empty())
@@ -793,13 +827,26 @@ fn one_huge_json_string_stops_at_the_token_limit() {
 #[test]
 fn one_huge_object_stops_at_the_object_limit() {
     // Many small values: no token is long, the object is.
-    let (err, _) = endless_err(r#"[{"kind": "Node", "metadata": {"x": ["#, r#""v", "#, small());
-    assert!(err.ends_with("an object or value longer than 256 KiB (the loader's limit for one object)"), "{err}");
+    let (err, _) = endless_err(
+        r#"[{"kind": "Node", "metadata": {"x": ["#,
+        r#""v", "#,
+        small(),
+    );
+    assert!(
+        err.ends_with("an object or value longer than 256 KiB (the loader's limit for one object)"),
+        "{err}"
+    );
     let (err, _) = endless_err(r#"{"kind": "Node", "x": ["#, "1, ", small());
-    assert!(err.contains("longer than 256 KiB (the loader's limit for one object)"), "{err}");
+    assert!(
+        err.contains("longer than 256 KiB (the loader's limit for one object)"),
+        "{err}"
+    );
     // YAML: the values built for one object.
     let (err, _) = endless_err("kind: Node\nmetadata:\n  x:\n", "  - v\n", small());
-    assert!(err.contains("past the loader's limit for one object"), "{err}");
+    assert!(
+        err.contains("past the loader's limit for one object"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -814,15 +861,23 @@ fn utf16_input_says_so_and_how_to_convert_it() {
         (be.clone(), "a NUL byte before every character"),
     ];
     for (bytes, how) in cases {
-        let err = load_bytes("ps.yaml", &bytes).map(|_| ()).unwrap_err().to_string();
+        let err = load_bytes("ps.yaml", &bytes)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
-            format!("ps.yaml: UTF-16 text ({how}), expected UTF-8 JSON or YAML; convert it with `iconv -f UTF-16 -t UTF-8 FILE > out.yaml` (or write it from PowerShell with `Out-File -Encoding utf8`)")
+            format!(
+                "ps.yaml: UTF-16 text ({how}), expected UTF-8 JSON or YAML; convert it with `iconv -f UTF-16 -t UTF-8 FILE > out.yaml` (or write it from PowerShell with `Out-File -Encoding utf8`)"
+            )
         );
     }
     // A UTF-8 byte order mark is fine, before JSON or YAML.
     let yaml = b"\xEF\xBB\xBFapiVersion: v1\nkind: Node\nmetadata: {name: m}\n";
-    assert_eq!(load_bytes("bom.yaml", yaml).unwrap().snapshot.nodes[0].name(), "m");
+    assert_eq!(
+        load_bytes("bom.yaml", yaml).unwrap().snapshot.nodes[0].name(),
+        "m"
+    );
 }
 
 #[test]
@@ -858,7 +913,10 @@ fn repeated_keys_are_refused_naming_file_and_key() {
         ),
     ];
     for (text, expected) in cases {
-        let err = load_bytes("d.json", text.as_bytes()).map(|_| ()).unwrap_err().to_string();
+        let err = load_bytes("d.json", text.as_bytes())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("d.json: "), "{err}");
         assert!(err.contains(expected), "{text}\n{err}");
         assert!(!err.contains('\n'), "{err}");
@@ -879,7 +937,10 @@ fn a_file_of_other_json_is_one_error_not_a_warning_per_element() {
         .map(|_| ())
         .unwrap_err()
         .to_string();
-    assert!(err.starts_with("conf.yaml: not Kubernetes objects: none of its 1 object has"), "{err}");
+    assert!(
+        err.starts_with("conf.yaml: not Kubernetes objects: none of its 1 object has"),
+        "{err}"
+    );
     // One object without a kind beside real ones stays a warning.
     let loaded = load_bytes(
         "mixed.json",
@@ -900,5 +961,8 @@ fn file_names_are_escaped_in_messages() {
         .unwrap_err()
         .to_string();
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
-    assert!(err.contains("b.yaml: expected a Kubernetes object or list"), "{err}");
+    assert!(
+        err.contains("b.yaml: expected a Kubernetes object or list"),
+        "{err}"
+    );
 }

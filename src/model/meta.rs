@@ -83,7 +83,9 @@ where
 
 /// A string map (labels, a selector), `null` read as empty, refusing a repeated key: JSON keeps
 /// the last of two equal keys, so the answer would depend on their order.
-pub(crate) fn unique_string_map<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+pub(crate) fn unique_string_map<'de, D>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error>
 where
     D: Deserializer<'de>,
 {

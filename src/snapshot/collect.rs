@@ -285,8 +285,14 @@ impl Collector {
     {
         let kind_name = kind_name(kind);
         let (limit, real) = match kind {
-            Kind::Node => (self.limits.nodes, "Kubernetes supports 5,000 nodes per cluster"),
-            Kind::Pod => (self.limits.pods, "Kubernetes supports 150,000 pods per cluster"),
+            Kind::Node => (
+                self.limits.nodes,
+                "Kubernetes supports 5,000 nodes per cluster",
+            ),
+            Kind::Pod => (
+                self.limits.pods,
+                "Kubernetes supports 150,000 pods per cluster",
+            ),
             _ => (self.limits.others, "far more than a cluster holds"),
         };
         if list(&mut self.snapshot).len() >= limit {

@@ -261,7 +261,11 @@ impl<R: Read> Input<R> {
         let Limits { token, object, .. } = self.limits;
         if let Some(start) = scan.open_token() {
             if scan.pos - start > token {
-                let what = if scan.in_string { "a string" } else { "a number or literal" };
+                let what = if scan.in_string {
+                    "a string"
+                } else {
+                    "a number or literal"
+                };
                 return Err(self.syntax(
                     start,
                     &format!(

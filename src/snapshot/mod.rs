@@ -190,7 +190,11 @@ pub fn load_reader_with_limits(
 ) -> anyhow::Result<Loaded> {
     let mut c = Collector::with_limits(limits);
     let origin = render::safe::escape(origin);
-    load_reader(&mut c, &origin, BufReader::with_capacity(READ_BUFFER, reader))?;
+    load_reader(
+        &mut c,
+        &origin,
+        BufReader::with_capacity(READ_BUFFER, reader),
+    )?;
     Ok(finish(c))
 }
 

@@ -140,7 +140,10 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
     match result {
         Ok(()) => Ok(state.docs),
         // The reader refused the input: its reason, not the parser's I/O message.
-        Err(e) if matches!(e, serde_saphyr::Error::IOError { .. }) || e.to_string().contains(REFUSED) => {
+        Err(e)
+            if matches!(e, serde_saphyr::Error::IOError { .. })
+                || e.to_string().contains(REFUSED) =>
+        {
             match guarded.problem.take() {
                 Some(problem) => Err(anyhow!("{file}: {problem}")),
                 None => Err(yaml_error(&file, &e)),
@@ -420,8 +423,16 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                 item: Some(index),
                 ..self.place
             };
-            with_state(|s| add_item(&mut s.c, place, typed_kind, api.as_deref(), Value::Object(item)))
-                .map_err(fail)?;
+            with_state(|s| {
+                add_item(
+                    &mut s.c,
+                    place,
+                    typed_kind,
+                    api.as_deref(),
+                    Value::Object(item),
+                )
+            })
+            .map_err(fail)?;
         }
         Ok(())
     }
@@ -578,10 +589,8 @@ fn options() -> serde_saphyr::Options {
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> anyhow::Error {
     use serde_saphyr::Error as E;
     // The parser's advice is for programs that embed it, not for the person reading the error.
-    let text = one_line(&e.to_string()).replace(
-        ", set DuplicateKeyPolicy in Options if acceptable",
-        "",
-    );
+    let text =
+        one_line(&e.to_string()).replace(", set DuplicateKeyPolicy in Options if acceptable", "");
     let amplification = matches!(
         e,
         E::Budget { .. }
