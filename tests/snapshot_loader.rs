@@ -811,7 +811,7 @@ fn one_huge_json_string_stops_at_the_token_limit() {
             .unwrap();
         f.set_len(50 << 30).unwrap();
     }
-    let err = load_paths(&[path.clone()], &mut std::io::empty())
+    let err = load_paths(std::slice::from_ref(&path), &mut std::io::empty())
         .map(|_| ())
         .unwrap_err()
         .to_string();

@@ -259,21 +259,21 @@ impl<R: Read> Input<R> {
     /// Refuses a value whose scan has gone past the caps: one token, or the whole value.
     fn check_size(&self, scan: &Scan) -> Result<(), Failure> {
         let Limits { token, object, .. } = self.limits;
-        if let Some(start) = scan.open_token() {
-            if scan.pos - start > token {
-                let what = if scan.in_string {
-                    "a string"
-                } else {
-                    "a number or literal"
-                };
-                return Err(self.syntax(
-                    start,
-                    &format!(
-                        "{what} longer than {} (the loader's limit for one token)",
-                        super::bytes_figure(token)
-                    ),
-                ));
-            }
+        if let Some(start) = scan.open_token()
+            && scan.pos - start > token
+        {
+            let what = if scan.in_string {
+                "a string"
+            } else {
+                "a number or literal"
+            };
+            return Err(self.syntax(
+                start,
+                &format!(
+                    "{what} longer than {} (the loader's limit for one token)",
+                    super::bytes_figure(token)
+                ),
+            ));
         }
         if scan.pos > object {
             return Err(self.syntax(

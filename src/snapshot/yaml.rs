@@ -484,16 +484,13 @@ impl<'de> Visitor<'de> for Items<'_> {
                 item: Some(index),
                 ..self.place
             };
-            if self.kind.is_none() {
-                if let Value::Object(map) = &item {
-                    if !matches!(map.get("kind"), Some(Value::String(_))) {
-                        let Value::Object(map) = item else {
-                            unreachable!("matched above")
-                        };
-                        self.deferred.push((index, map));
-                        continue;
-                    }
+            let held = self.kind.is_none()
+                && matches!(&item, Value::Object(map) if !matches!(map.get("kind"), Some(Value::String(_))));
+            if held {
+                if let Value::Object(map) = item {
+                    self.deferred.push((index, map));
                 }
+                continue;
             }
             with_state(|s| add_item(&mut s.c, place, typed_kind, self.api.as_deref(), item))
                 .map_err(fail)?;
