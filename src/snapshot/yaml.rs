@@ -101,6 +101,7 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
         limits,
         problem: None,
     };
+    let first_warning = c.warnings.len();
     let state = State {
         c: std::mem::take(c),
         file: file.clone(),
@@ -108,7 +109,6 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
         second_doc_warnings: None,
         error: None,
     };
-    let first_warning = c.warnings.len();
     let previous = STATE.with_borrow_mut(|s| s.replace(state));
     yielded();
     STOPPING.with(|s| s.set(false));
