@@ -498,6 +498,64 @@ fn cases() -> Vec<Case> {
             args: wm,
             expect: Expect::Error(&["em\u{fffd}pty.yaml", "empty"]),
         },
+        // Issue 13: caps, encodings and repeated keys (see docs/reliability.md).
+        Case {
+            name: "UTF-16 file (PowerShell's > redirect)",
+            files: vec![file(
+                "ps.yaml",
+                [&[0xFF, 0xFE][..], &HEALTHY.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()].concat(),
+            )],
+            args: wm,
+            expect: Expect::Error(&["ps.yaml: UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8", "Out-File -Encoding utf8"]),
+        },
+        Case {
+            name: "UTF-16 without a byte order mark",
+            files: vec![file(
+                "ps.json",
+                r#"{"kind": "Node"}"#.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(),
+            )],
+            args: wm,
+            expect: Expect::Error(&["ps.json: UTF-16 text (a NUL byte after every character)"]),
+        },
+        Case {
+            name: "UTF-8 byte order mark",
+            files: vec![file("bom.yaml", [&b"\xEF\xBB\xBF"[..], HEALTHY.as_bytes()].concat())],
+            args: wm,
+            expect: Expect::Answer {
+                code: 0,
+                stdout: ANSWER_HEALTHY,
+            },
+        },
+        Case {
+            name: "kind twice in a JSON object",
+            files: vec![file("a.yaml", HEALTHY), file("dup-kind.json", r#"{"apiVersion": "v1", "kind": "Node", "kind": "Pod", "metadata": {"name": "n2"}}"#)],
+            args: wm,
+            expect: Expect::Error(&["dup-kind.json: line 1, column 38: duplicate key \"kind\""]),
+        },
+        Case {
+            name: "a label twice in a JSON list item",
+            files: vec![file("a.yaml", HEALTHY), file("dup-label.json", r#"{"kind": "List", "items": [{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n2", "labels": {"a": "1", "a": "2"}}}]}"#)],
+            args: wm,
+            expect: Expect::Error(&["dup-label.json: line 1, column ", "item 1 (Node n2): duplicate key \"a\""]),
+        },
+        Case {
+            name: "a key twice in a YAML mapping",
+            files: vec![file("dup.yaml", HEALTHY.replace("uid: p1\n", "uid: p1\n  uid: p2\n"))],
+            args: wm,
+            expect: Expect::Error(&["dup.yaml: duplicate mapping key: uid at line 25, column 3"]),
+        },
+        Case {
+            name: "JSON that is not Kubernetes objects",
+            files: vec![file("a.yaml", HEALTHY), file("data.json", r#"[{"a": 1}, {"b": 2}, {"c": 3}, {"d": 4}]"#)],
+            args: wm,
+            expect: Expect::Error(&["data.json: not Kubernetes objects: none of its 4 objects has a `kind`"]),
+        },
+        Case {
+            name: "file name with a terminal escape",
+            files: vec![file("x\u{1b}[2J\u{1b}]0;owned\u{7}.yaml", "just text\n")],
+            args: wm,
+            expect: Expect::Error(&["x\\x1b[2J\\x1b]0;owned\\x07.yaml: expected a Kubernetes object or list"]),
+        },
         Case {
             name: "a name that is not a string",
             files: vec![file("int-name.yaml", HEALTHY.replace("name: x,", "name: 42,"))],
@@ -680,4 +738,65 @@ fn bad_stdin_is_named() {
             "{stderr}"
         );
     }
+}
+
+/// Standard input that never ends (blank lines): one error at the token cap, not all of memory.
+#[test]
+fn endless_blank_stdin_is_refused_at_the_token_cap() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+        .args(["why-missing", "x", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'\n'; 1 << 16];
+        let mut written = 0usize;
+        // Ends when the reader stops reading (broken pipe); the bound only guards the test.
+        while written < 1 << 30 && stdin.write_all(&chunk).is_ok() {
+            written += chunk.len();
+        }
+        written
+    });
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: <stdin>: more than 16 MiB of blank space before the first object (the loader's limit for one token); is this the right input?\n"
+    );
+    assert!(written < 64 << 20, "{written}");
+}
+
+/// A sparse 50 GB file holding one JSON string: refused after the token cap, not read whole.
+#[test]
+fn a_huge_json_string_is_refused_at_the_token_cap() {
+    let dir = TempDir::new("sparse");
+    let path = dir.0.join("huge.json");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.write_all(br#"{"apiVersion": "v1", "kind": "ConfigMap", "data": {"x": ""#)
+            .unwrap();
+        f.set_len(50_000_000_000).unwrap();
+    }
+    let out = kds()
+        .args(["why-missing", "x", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}: line 1, column 57: a string longer than 16 MiB (the loader's limit for one token)\n",
+            path.display()
+        )
+    );
 }

@@ -532,7 +532,11 @@ fn binary_input_is_refused() {
     let err = load_bytes("utf16.json", b"\xff\xfe{\x00}\x00")
         .unwrap_err()
         .to_string();
-    assert!(err.starts_with("utf16.json: binary data"), "{err}");
+    assert!(
+        err.starts_with("utf16.json: UTF-16 text (byte order mark FF FE)"),
+        "{err}"
+    );
+    assert!(err.contains("iconv -f UTF-16 -t UTF-8"), "{err}");
 }
 
 #[test]
@@ -602,4 +606,363 @@ fn large_list_streams_through_stdin() {
     );
     assert_eq!(s.pods[4321].metadata.labels["note"].len(), 4321 % 900);
     assert_eq!(s.pods[7999].spec.node_name, "node-49");
+}
+
+// ---- Caps on what one input may make the loader hold (issue 13 §3) ----
+
+use kubectl_ds::snapshot::{Limits, load_paths_with_limits, load_reader_with_limits};
+
+/// An input that never ends: `head` once, then `unit` over and over, made as it is read.
+struct Endless {
+    head: Vec<u8>,
+    unit: Vec<u8>,
+    /// Position in `head`, then in `unit`.
+    pos: usize,
+    in_head: bool,
+    /// Bytes handed out, to show that reading stopped early.
+    served: usize,
+}
+
+impl Endless {
+    fn new(head: impl Into<Vec<u8>>, unit: impl Into<Vec<u8>>) -> Endless {
+        Endless {
+            head: head.into(),
+            unit: unit.into(),
+            pos: 0,
+            in_head: true,
+            served: 0,
+        }
+    }
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() {
+            let src = if self.in_head { &self.head } else { &self.unit };
+            if self.pos == src.len() {
+                self.in_head = false;
+                self.pos = 0;
+                continue;
+            }
+            let take = (src.len() - self.pos).min(buf.len() - n);
+            buf[n..n + take].copy_from_slice(&src[self.pos..self.pos + take]);
+            self.pos += take;
+            n += take;
+        }
+        self.served += n;
+        Ok(n)
+    }
+}
+
+fn endless_err(head: &str, unit: &str, limits: Limits) -> (String, usize) {
+    let mut input = Endless::new(head, unit);
+    let err = load_reader_with_limits("<stdin>", &mut input, limits)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\n'), "{err}");
+    (err, input.served)
+}
+
+fn small() -> Limits {
+    Limits {
+        token: 64 << 10,
+        object: 256 << 10,
+        nodes: 50,
+        pods: 50,
+        others: 50,
+        objects: 500,
+    }
+}
+
+#[test]
+fn endless_blank_input_stops_at_the_token_limit() {
+    // Real limits: 16 MiB of spaces, then a one-line error (stdin through load_paths).
+    let mut input = Endless::new("", " \n");
+    let err = load_paths(&[PathBuf::from("-")], &mut input)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "<stdin>: more than 16 MiB of blank space before the first object (the loader's limit for one token); is this the right input?"
+    );
+    assert!(input.served < 17 << 20, "{}", input.served);
+    // Blank space between JSON documents and after a YAML document is capped the same way.
+    let node = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}}"#;
+    let (err, _) = endless_err(node, " ", small());
+    assert!(err.starts_with("<stdin>: line 1, column "), "{err}");
+    assert!(err.contains("more than 64 KiB of blank space"), "{err}");
+    let (err, served) = endless_err(
+        "kind: Node\napiVersion: v1\nmetadata: {name: n}\n",
+        "\n",
+        small(),
+    );
+    assert!(
+        err.contains("more than 256 KiB of comments and blank lines"),
+        "{err}"
+    );
+    assert!(served < 1 << 20, "{served}");
+}
+
+#[test]
+fn an_endless_yaml_comment_stops_at_the_token_limit() {
+    let (err, served) = endless_err("# a comment that never ends ", "xxxxxxxx", Limits::DEFAULT);
+    assert!(
+        err.starts_with("<stdin>: a comment longer than 16 MiB near offset "),
+        "{err}"
+    );
+    assert!(err.contains("the loader's limit for one token"), "{err}");
+    assert!(served < 18 << 20, "{served}");
+    // The same inside a document, and for one endless scalar.
+    let (err, _) = endless_err("kind: Node\n# note ", "y", small());
+    assert!(err.contains("a comment longer than 64 KiB"), "{err}");
+    // Many comment lines are not one token, but they are capped like an object.
+    let (err, _) = endless_err("kind: Node\n", "# note\n\n", small());
+    assert!(
+        err.contains("more than 256 KiB of comments and blank lines"),
+        "{err}"
+    );
+    let (err, _) = endless_err("kind: ConfigMap\ndata:\n  big: ", "z", small());
+    assert!(
+        err.contains("more than 64 KiB without a complete value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_endless_list_of_nodes_stops_at_the_object_count_limit() {
+    let node = |i: &str| {
+        format!(r#"{{"apiVersion": "v1", "kind": "Node", "metadata": {{"name": "n{i}"}}}}"#)
+    };
+    // JSON: a top-level array and a `v1 List` (the model grows with each node).
+    let unit = format!(",{}", node("x"));
+    for head in [
+        format!("[{}", node("0")),
+        format!(r#"{{"kind": "List", "items": [{}"#, node("0")),
+    ] {
+        let (err, _) = endless_err(&head, &unit, small());
+        assert!(
+            err.contains("item 51 (Node) ")
+                || err.contains("document 51: Node")
+                || err.contains(": item 51"),
+            "{err}"
+        );
+        assert!(
+            err.ends_with("more than 50 Node objects in the input (the loader's limit; Kubernetes supports 5,000 nodes per cluster)"),
+            "{err}"
+        );
+    }
+    // YAML: documents and list items are handed over one by one, or this would never end.
+    let doc = "---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\n";
+    let (err, served) = endless_err(doc, doc, small());
+    assert!(err.starts_with("<stdin>: document 51: Node: "), "{err}");
+    assert!(err.ends_with("more than 50 Node objects in the input (the loader's limit; Kubernetes supports 5,000 nodes per cluster)"), "{err}");
+    assert!(served < 1 << 20, "{served}");
+    let item = "- apiVersion: v1\n  kind: Node\n  metadata: {name: n}\n";
+    let (err, _) = endless_err(
+        &format!("apiVersion: v1\nkind: List\nitems:\n{item}"),
+        item,
+        small(),
+    );
+    assert!(
+        err.starts_with("<stdin>: item 51 (Node): more than 50 Node objects"),
+        "{err}"
+    );
+    // Objects of kinds that are not kept are capped too (by count: they take no memory).
+    let cm = ",{\"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}";
+    let (err, _) = endless_err("[{\"kind\": \"ConfigMap\"}", cm, small());
+    assert!(
+        err.ends_with(
+            "more than 500 objects in the input (the loader's limit; is the input endless?)"
+        ),
+        "{err}"
+    );
+    // Pods have their own cap.
+    let pod = ",{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}";
+    let (err, _) = endless_err(&format!("[{}", &pod[1..]), pod, small());
+    assert!(err.ends_with("more than 50 Pod objects in the input (the loader's limit; Kubernetes supports 150,000 pods per cluster)"), "{err}");
+}
+
+#[test]
+fn one_huge_json_string_stops_at_the_token_limit() {
+    // Real limits: the scan stops after 16 MiB of the string, wherever it is.
+    for head in [
+        r#"{"kind": "ConfigMap", "data": {"big": ""#,
+        r#"{"kind": "List", "items": [{"kind": "Secret", "data": {"big": ""#,
+        r#"[{"kind": "Node", "metadata": {"name": ""#,
+    ] {
+        let (err, served) = endless_err(head, "a", Limits::DEFAULT);
+        assert!(err.starts_with("<stdin>: line 1, column "), "{err}");
+        assert!(
+            err.ends_with("a string longer than 16 MiB (the loader's limit for one token)"),
+            "{err}"
+        );
+        assert!(served < 21 << 20, "{served}");
+    }
+    // A sparse file: one string over a hole of NUL bytes (nothing is read past the cap).
+    let dir = TempDir::new("sparse");
+    let path = dir.0.join("sparse.json");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.write_all(br#"{"kind": "ConfigMap", "data": {"big": ""#)
+            .unwrap();
+        f.set_len(50 << 30).unwrap();
+    }
+    let err = load_paths(std::slice::from_ref(&path), &mut std::io::empty())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: line 1, column 39: a string longer than 16 MiB (the loader's limit for one token)",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn one_huge_object_stops_at_the_object_limit() {
+    // Many small values: no token is long, the object is.
+    let (err, _) = endless_err(
+        r#"[{"kind": "Node", "metadata": {"x": ["#,
+        r#""v", "#,
+        small(),
+    );
+    assert!(
+        err.ends_with("an object or value longer than 256 KiB (the loader's limit for one object)"),
+        "{err}"
+    );
+    let (err, _) = endless_err(r#"{"kind": "Node", "x": ["#, "1, ", small());
+    assert!(
+        err.contains("longer than 256 KiB (the loader's limit for one object)"),
+        "{err}"
+    );
+    // YAML: the values built for one object.
+    let (err, _) = endless_err("kind: Node\nmetadata:\n  x:\n", "  - v\n", small());
+    assert!(
+        err.contains("past the loader's limit for one object"),
+        "{err}"
+    );
+}
+
+#[test]
+fn utf16_input_says_so_and_how_to_convert_it() {
+    let json = "{\"kind\": \"Node\"}";
+    let le: Vec<u8> = json.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = json.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let cases: [(Vec<u8>, &str); 4] = [
+        ([&[0xFF, 0xFE][..], &le].concat(), "byte order mark FF FE"),
+        ([&[0xFE, 0xFF][..], &be].concat(), "byte order mark FE FF"),
+        (le.clone(), "a NUL byte after every character"),
+        (be.clone(), "a NUL byte before every character"),
+    ];
+    for (bytes, how) in cases {
+        let err = load_bytes("ps.yaml", &bytes)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "ps.yaml: UTF-16 text ({how}), expected UTF-8 JSON or YAML; convert it with `iconv -f UTF-16 -t UTF-8 FILE > out.yaml` (or write it from PowerShell with `Out-File -Encoding utf8`)"
+            )
+        );
+    }
+    // A UTF-8 byte order mark is fine, before JSON or YAML.
+    let yaml = b"\xEF\xBB\xBFapiVersion: v1\nkind: Node\nmetadata: {name: m}\n";
+    assert_eq!(
+        load_bytes("bom.yaml", yaml).unwrap().snapshot.nodes[0].name(),
+        "m"
+    );
+}
+
+#[test]
+fn repeated_keys_are_refused_naming_file_and_key() {
+    let cases: [(&str, &str); 7] = [
+        (
+            r#"{"kind": "Node", "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "n"}}"#,
+            "d.json: line 1, column 38: duplicate key \"kind\"",
+        ),
+        (
+            r#"{"items": [{"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n"}, "kind": "Pod"}]}"#,
+            "d.json: line 1, column 81: item 1 (Node n): duplicate key \"kind\"",
+        ),
+        (
+            r#"{"items": [{"kind": "Pod", "kind": "Node", "metadata": {"name": "n"}}]}"#,
+            "d.json: line 1, column 12 (item 1): duplicate key \"kind\"",
+        ),
+        (
+            r#"[{"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n", "labels": {"a": "1", "a": "2"}}}]"#,
+            "d.json: line 1, column 2: Node n: duplicate key \"a\"",
+        ),
+        (
+            r#"{"kind": "List", "items": [], "items": []}"#,
+            "d.json: line 1, column 31: duplicate key \"items\"",
+        ),
+        (
+            "kind: Node\napiVersion: v1\nkind: Pod\nmetadata: {name: n}\n",
+            "d.json: duplicate mapping key: kind at line 3",
+        ),
+        (
+            "kind: Node\napiVersion: v1\nmetadata:\n  name: n\n  labels: {a: '1', a: '2'}\n",
+            "duplicate mapping key: a at line 5",
+        ),
+    ];
+    for (text, expected) in cases {
+        let err = load_bytes("d.json", text.as_bytes())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("d.json: "), "{err}");
+        assert!(err.contains(expected), "{text}\n{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+}
+
+#[test]
+fn a_file_of_other_json_is_one_error_not_a_warning_per_element() {
+    let err = load_bytes("data.json", br#"[{"a": 1}, {"b": 2}, {"c": 3}]"#)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "data.json: not Kubernetes objects: none of its 3 objects has a `kind` (expected what `kubectl get -o json` or `-o yaml` prints)"
+    );
+    let err = load_bytes("conf.yaml", b"name: x\nreplicas: 3\n")
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("conf.yaml: not Kubernetes objects: none of its 1 object has"),
+        "{err}"
+    );
+    // One object without a kind beside real ones stays a warning.
+    let loaded = load_bytes(
+        "mixed.json",
+        br#"[{"a": 1}, {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}}]"#,
+    )
+    .unwrap();
+    assert_eq!(loaded.snapshot.nodes.len(), 1);
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+}
+
+#[test]
+fn file_names_are_escaped_in_messages() {
+    let dir = TempDir::new("escape");
+    let path = dir.0.join("a\u{1b}]52;c;eA==\u{7}b.yaml");
+    std::fs::write(&path, "just text\n").unwrap();
+    let err = load_paths_with_limits(&[path], &mut std::io::empty(), Limits::DEFAULT)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(
+        err.contains("b.yaml: expected a Kubernetes object or list"),
+        "{err}"
+    );
 }

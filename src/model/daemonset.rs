@@ -81,7 +81,7 @@ impl<'de> Deserialize<'de> for DaemonSetSpec {
 #[serde(default, rename_all = "camelCase")]
 pub struct LabelSelector {
     /// Exact label matches.
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "crate::model::meta::unique_string_map")]
     pub match_labels: BTreeMap<String, String>,
     /// Set-based requirements.
     #[serde(deserialize_with = "null_default")]

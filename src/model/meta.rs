@@ -28,10 +28,10 @@ pub struct ObjectMeta {
     /// `metadata.deletionTimestamp`: set while the object is terminating.
     pub deletion_timestamp: Option<Timestamp>,
     /// `metadata.labels`.
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "unique_string_map")]
     pub labels: BTreeMap<String, String>,
     /// `metadata.annotations`.
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "unique_string_map")]
     pub annotations: BTreeMap<String, String>,
     /// `metadata.ownerReferences`.
     #[serde(deserialize_with = "null_default")]
@@ -89,6 +89,46 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// A string map (labels, a selector), `null` read as empty, refusing a repeated key: JSON keeps
+/// the last of two equal keys, so the answer would depend on their order.
+pub(crate) fn unique_string_map<'de, D>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct MapVisitor;
+    impl<'de> serde::de::Visitor<'de> for MapVisitor {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of strings")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, String>()? {
+                if let Some((key, _)) = out.get_key_value(&key) {
+                    return Err(serde::de::Error::custom(format!("duplicate key {key:?}")));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_option(MapVisitor)
+}
+
 /// Deserializes `metadata` without its annotations (for kinds whose annotations nothing reads).
 pub(crate) fn without_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
     #[derive(Default, Deserialize)]
@@ -105,7 +145,7 @@ pub(crate) fn without_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<Obj
         generation: Option<i64>,
         creation_timestamp: Option<Timestamp>,
         deletion_timestamp: Option<Timestamp>,
-        #[serde(deserialize_with = "null_default")]
+        #[serde(deserialize_with = "unique_string_map")]
         labels: BTreeMap<String, String>,
         #[serde(deserialize_with = "null_default")]
         owner_references: Vec<OwnerReference>,

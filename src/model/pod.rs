@@ -44,7 +44,7 @@ pub struct PodSpec {
     #[serde(deserialize_with = "null_default")]
     pub node_name: String,
     /// `nodeSelector`.
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "crate::model::meta::unique_string_map")]
     pub node_selector: BTreeMap<String, String>,
     /// `affinity`.
     pub affinity: Option<Affinity>,

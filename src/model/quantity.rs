@@ -107,6 +107,9 @@ impl<'de> Deserialize<'de> for ResourceList {
                     let value = map.next_value::<QuantityText>()?;
                     let milli = parse_quantity_milli(&value.0)
                         .map_err(|e| de::Error::custom(format!("{name}: {e}")))?;
+                    if out.contains_key(&name) {
+                        return Err(de::Error::custom(format!("duplicate key {name:?}")));
+                    }
                     out.insert(name, milli);
                 }
                 Ok(ResourceList(out.into_iter().collect()))

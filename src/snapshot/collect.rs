@@ -148,6 +148,13 @@ pub(super) struct ItemError {
 /// Accumulates the objects of every file, in load order.
 #[derive(Default)]
 pub(super) struct Collector {
+    /// The caps on what the inputs may make the loader hold.
+    pub limits: super::Limits,
+    /// Objects of the current file, and how many of them had no `kind`.
+    file_objects: usize,
+    file_kindless: usize,
+    /// Index in `warnings` of the current file's first warning.
+    file_warnings: usize,
     pub snapshot: Snapshot,
     pub warnings: Vec<String>,
     /// Display names of the files loaded so far.
@@ -172,6 +179,27 @@ impl Collector {
     /// Starts a new file; its name prefixes every later message until the next call.
     pub fn begin_file(&mut self, display: &str) {
         self.files.push(display.to_owned());
+        self.file_objects = 0;
+        self.file_kindless = 0;
+        self.file_warnings = self.warnings.len();
+    }
+
+    /// A collector under `limits`.
+    pub fn with_limits(limits: super::Limits) -> Self {
+        Collector {
+            limits,
+            ..Collector::default()
+        }
+    }
+
+    /// When the current file held objects and none had a `kind`: how many, after dropping the
+    /// warnings about them (the caller reports the file once instead).
+    pub fn nothing_but_kindless(&mut self) -> Option<usize> {
+        if self.file_objects == 0 || self.file_kindless < self.file_objects {
+            return None;
+        }
+        self.warnings.truncate(self.file_warnings);
+        Some(self.file_objects)
     }
 
     /// The current file's display name.
@@ -196,7 +224,19 @@ impl Collector {
         src: S,
     ) -> Result<(), ItemError> {
         self.objects += 1;
+        self.file_objects += 1;
+        if self.objects > self.limits.objects {
+            return Err(ItemError {
+                subject: place.subject(kind, None),
+                detail: format!(
+                    "more than {} objects in the input (the loader's limit; is the input endless?)",
+                    super::count_figure(self.limits.objects)
+                ),
+                at: None,
+            });
+        }
         let Some(kind_name) = kind.filter(|k| !k.is_empty()) else {
+            self.file_kindless += 1;
             let key = src.key();
             let subject = place.subject(None, key.as_deref());
             let file = self.file().to_owned();
@@ -244,6 +284,27 @@ impl Collector {
         S: ItemSource,
     {
         let kind_name = kind_name(kind);
+        let (limit, real) = match kind {
+            Kind::Node => (
+                self.limits.nodes,
+                "Kubernetes supports 5,000 nodes per cluster",
+            ),
+            Kind::Pod => (
+                self.limits.pods,
+                "Kubernetes supports 150,000 pods per cluster",
+            ),
+            _ => (self.limits.others, "far more than a cluster holds"),
+        };
+        if list(&mut self.snapshot).len() >= limit {
+            return Err(ItemError {
+                subject: place.subject(Some(kind_name), None),
+                detail: format!(
+                    "more than {} {kind_name} objects in the input (the loader's limit; {real})",
+                    super::count_figure(limit)
+                ),
+                at: None,
+            });
+        }
         let mut object: T = match src.decode() {
             Ok(object) => object,
             Err(e) => {

@@ -17,6 +17,8 @@ use serde::de::IgnoredAny;
 
 use crate::model::Kind;
 
+use super::Limits;
+
 use super::collect::{
     Collector, DecodeError, ItemError, ItemSource, Place, json_error_message, probe_key,
 };
@@ -30,11 +32,14 @@ pub(super) struct JsonText<'a>(pub &'a [u8]);
 
 impl ItemSource for JsonText<'_> {
     fn decode<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
-        serde_json::from_slice(self.0).map_err(|e| DecodeError {
-            detail: json_error_message(&e),
-            key: self.key(),
-            at: (e.line() > 0).then(|| (e.line(), e.column())),
-        })
+        let mut de = serde_json::Deserializer::from_slice(self.0);
+        T::deserialize(super::unique::UniqueKeys(&mut de))
+            .and_then(|value| de.end().map(|()| value))
+            .map_err(|e| DecodeError {
+                detail: json_error_message(&e),
+                key: self.key(),
+                at: (e.line() > 0).then(|| (e.line(), e.column())),
+            })
     }
 
     fn key(&self) -> Option<String> {
@@ -50,6 +55,7 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
 /// [`load`], reading `chunk` bytes at a time.
 fn load_chunked(c: &mut Collector, reader: impl Read, chunk: usize) -> anyhow::Result<usize> {
     let mut input = Input::new(reader, chunk);
+    input.limits = c.limits;
     let mut docs = 0;
     loop {
         let result = match input.peek() {
@@ -139,6 +145,8 @@ struct Input<R> {
     mark: Cell<(usize, LineCol)>,
     /// Where a syntax error's message says it is (`document 2: item 3`).
     place: Place,
+    /// The caps on one token and one object.
+    limits: super::Limits,
 }
 
 impl<R: Read> Input<R> {
@@ -152,6 +160,7 @@ impl<R: Read> Input<R> {
             base: LineCol::default(),
             mark: Cell::new((0, LineCol::default())),
             place: Place::default(),
+            limits: super::Limits::DEFAULT,
         }
     }
 
@@ -182,6 +191,7 @@ impl<R: Read> Input<R> {
 
     /// Skips whitespace; returns the next byte without consuming it, `None` at the end.
     fn peek(&mut self) -> Result<Option<u8>, Failure> {
+        let mut blank = 0usize;
         loop {
             let pending = self.pending();
             match pending.iter().position(|b| !b.is_ascii_whitespace()) {
@@ -190,6 +200,16 @@ impl<R: Read> Input<R> {
                     return Ok(Some(self.buf[self.start]));
                 }
                 None => {
+                    blank = blank.saturating_add(pending.len());
+                    if blank > self.limits.token {
+                        return Err(self.syntax(
+                            0,
+                            &format!(
+                                "more than {} of blank space (the loader's limit for one token); is the input endless?",
+                                super::bytes_figure(self.limits.token)
+                            ),
+                        ));
+                    }
                     self.start = self.buf.len();
                     if !self.fill()? {
                         return Ok(None);
@@ -227,10 +247,44 @@ impl<R: Read> Input<R> {
             match scan.advance(self.pending(), self.eof) {
                 Ok(Some(len)) => return Ok(len),
                 // At the end of input the next call reports the value complete or truncated.
-                Ok(None) => _ = self.fill()?,
+                Ok(None) => {
+                    self.check_size(&scan)?;
+                    self.fill()?;
+                }
                 Err(msg) => return Err(self.syntax(scan.pos.min(self.pending().len()), msg)),
             }
         }
+    }
+
+    /// Refuses a value whose scan has gone past the caps: one token, or the whole value.
+    fn check_size(&self, scan: &Scan) -> Result<(), Failure> {
+        let Limits { token, object, .. } = self.limits;
+        if let Some(start) = scan.open_token()
+            && scan.pos - start > token
+        {
+            let what = if scan.in_string {
+                "a string"
+            } else {
+                "a number or literal"
+            };
+            return Err(self.syntax(
+                start,
+                &format!(
+                    "{what} longer than {} (the loader's limit for one token)",
+                    super::bytes_figure(token)
+                ),
+            ));
+        }
+        if scan.pos > object {
+            return Err(self.syntax(
+                0,
+                &format!(
+                    "an object or value longer than {} (the loader's limit for one object)",
+                    super::bytes_figure(object)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Line and column (1-based) of the byte `offset` past the consumed point.
@@ -393,6 +447,10 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
     let mut items_seen = false;
     let mut deferred: Vec<Deferred> = Vec::new();
     let mut rest: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut rest_bytes = 0usize;
+    let mut deferred_bytes = 0usize;
+    // Keys read at this level: a repeated one would make the result depend on the order.
+    let mut keys: Vec<String> = Vec::new();
     let mut first = true;
     loop {
         if input.peek_some("`}`")? == b'}' {
@@ -403,12 +461,26 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
             input.expect(b',', "`,` or `}`")?;
         }
         first = false;
+        input.peek_some("a key")?;
+        let (key_line, key_column) = input.position(0);
         let key = input.key()?;
+        let checked = matches!(key.as_str(), "kind" | "apiVersion" | "items") || !items_seen;
+        if checked {
+            if keys.contains(&key) {
+                return Err(Failure::Syntax {
+                    line: key_line,
+                    column: key_column,
+                    place: input.place.describe(),
+                    detail: format!("duplicate key {key:?}"),
+                });
+            }
+            keys.push(key.clone());
+        }
         input.expect(b':', "`:`")?;
         match key.as_str() {
             "kind" => kind = input.string_value("kind")?,
             "apiVersion" => api = input.string_value("apiVersion")?,
-            "items" if !items_seen => {
+            "items" => {
                 items_seen = true;
                 items(
                     c,
@@ -417,6 +489,7 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
                     kind.as_deref(),
                     api.as_deref(),
                     &mut deferred,
+                    &mut deferred_bytes,
                 )?;
                 input.place = place;
             }
@@ -425,6 +498,16 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
             _ => {
                 input.peek_some("a value")?;
                 let len = input.value_len()?;
+                rest_bytes = rest_bytes.saturating_add(len + key.len());
+                if rest_bytes > input.limits.object {
+                    return Err(input.syntax(
+                        0,
+                        &format!(
+                            "an object longer than {} (the loader's limit for one object)",
+                            super::bytes_figure(input.limits.object)
+                        ),
+                    ));
+                }
                 rest.push((key, input.pending()[..len].to_vec()));
                 input.start += len;
             }
@@ -494,6 +577,7 @@ fn items<R: Read>(
     list_kind: Option<&str>,
     list_api: Option<&str>,
     deferred: &mut Vec<Deferred>,
+    deferred_bytes: &mut usize,
 ) -> Result<(), Failure> {
     match input.peek_some("a list")? {
         b'[' => input.start += 1,
@@ -532,6 +616,9 @@ fn items<R: Read>(
                 });
             }
         };
+        if let Some(key) = probe.duplicate {
+            return Err(input.syntax(0, &format!("duplicate key {key:?}")));
+        }
         let result = match (probe.kind.as_deref(), typed_kind) {
             (Some(kind), _) => c.add(
                 &item_place,
@@ -544,6 +631,17 @@ fn items<R: Read>(
                 c.add(&item_place, Some(kind), api, JsonText(text))
             }
             (None, None) if list_kind.is_none() => {
+                // Held until the list's `kind` comes: a cap on all of them, not just on each.
+                *deferred_bytes = deferred_bytes.saturating_add(len);
+                if *deferred_bytes > input.limits.object.saturating_mul(16) {
+                    return Err(input.syntax(
+                        0,
+                        &format!(
+                            "items without `kind` before the list's own `kind` take more than {} (the loader's limit); put the list's `kind` first",
+                            super::bytes_figure(input.limits.object.saturating_mul(16))
+                        ),
+                    ));
+                }
                 let (line, column) = input.position(0);
                 deferred.push(Deferred {
                     index,
@@ -568,6 +666,8 @@ fn items<R: Read>(
 struct TypeProbe<'a> {
     kind: Option<Cow<'a, str>>,
     api_version: Option<Cow<'a, str>>,
+    /// `kind` or `apiVersion`, when it came twice before the probe stopped.
+    duplicate: Option<&'static str>,
 }
 
 /// Reads the top-level `kind` and `apiVersion` of one complete object, stopping once both are
@@ -586,6 +686,7 @@ fn probe_type(text: &[u8]) -> Result<TypeProbe<'_>, ()> {
     }
     pos += 1;
     let mut first = true;
+    let (mut kind_seen, mut api_seen) = (false, false);
     loop {
         pos = ws(pos);
         match text.get(pos) {
@@ -608,12 +709,18 @@ fn probe_type(text: &[u8]) -> Result<TypeProbe<'_>, ()> {
         let value_len = Scan::complete(&text[pos.min(text.len())..])?;
         let value = &text[pos..pos + value_len];
         pos += value_len;
-        let slot = match key {
-            b"kind" => &mut probe.kind,
-            b"apiVersion" => &mut probe.api_version,
+        let (slot, seen, name) = match key {
+            b"kind" => (&mut probe.kind, &mut kind_seen, "kind"),
+            b"apiVersion" => (&mut probe.api_version, &mut api_seen, "apiVersion"),
             _ => continue,
         };
+        if *seen {
+            probe.duplicate = Some(name);
+            return Ok(probe);
+        }
+        *seen = true;
         *slot = string_of(value);
+        // The rest of the object is checked for repeated keys as it is decoded.
         if probe.kind.is_some() && probe.api_version.is_some() {
             return Ok(probe);
         }
@@ -642,9 +749,16 @@ struct Scan {
     in_string: bool,
     escaped: bool,
     scalar: bool,
+    /// Where the string or scalar being scanned starts.
+    token_start: usize,
 }
 
 impl Scan {
+    /// Where the string or number the scan stopped in starts, if it stopped in one.
+    fn open_token(&self) -> Option<usize> {
+        (self.in_string || self.scalar).then_some(self.token_start)
+    }
+
     /// The length of the complete value at the start of `text`.
     fn complete(text: &[u8]) -> Result<usize, ()> {
         Scan::default().advance(text, true).ok().flatten().ok_or(())
@@ -712,7 +826,10 @@ impl Scan {
                     Some(i) => {
                         self.pos += i + 1;
                         match text[self.pos - 1] {
-                            b'"' => self.in_string = true,
+                            b'"' => {
+                                self.in_string = true;
+                                self.token_start = self.pos - 1;
+                            }
                             b'{' | b'[' => self.depth += 1,
                             _ => {
                                 self.depth -= 1;

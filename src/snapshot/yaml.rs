@@ -1,12 +1,16 @@
-//! YAML: the whole text is parsed (YAML is much slower than JSON anyway, and `kind` follows
-//! `items` in kubectl's sorted output), one document at a time, into a size-bounded JSON value.
+//! YAML, streamed: documents are parsed one at a time from the reader, and a list's items are
+//! handed to the collector one at a time as they are parsed (each built as a JSON value, then
+//! decoded into its model type), so memory holds the model plus one item, as for JSON.
 //!
-//! Alias bombs are stopped twice: serde-saphyr's budget caps aliases, anchors, replayed events
-//! and depth, and [`Bounded`] caps the bytes the built values may take, so even an alias that
-//! repeats a long scalar cannot multiply memory.
+//! Caps: the reader refuses NUL bytes and invalid UTF-8 as it goes, and any stretch longer than
+//! the token limit in which the parser yields nothing (one huge scalar or comment, endless blank
+//! lines). Alias bombs are stopped twice: serde-saphyr's budget caps aliases, anchors, replayed
+//! events and depth, and [`Bounded`] caps the bytes the values built for one object may take, so
+//! even an alias that repeats a long scalar cannot multiply memory.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::io::Read;
 
 use anyhow::anyhow;
 use serde::Deserialize;
@@ -15,76 +19,550 @@ use serde_json::{Map, Number, Value};
 
 use super::collect::{Collector, Place};
 use super::json::list_item_kind;
+use super::{Limits, bytes_figure};
 
 /// Aliases a document may use (kubectl never writes one; hand-written files use a few).
 const MAX_ALIASES: usize = 10_000;
-/// Events replayed through aliases across the stream.
+/// Events replayed through aliases in one document.
 const MAX_REPLAYED_EVENTS: usize = 200_000;
 /// Nesting depth (Kubernetes objects, `managedFields` included, stay far below; deeper input
 /// would only risk the stack).
 const MAX_DEPTH: usize = 64;
-/// Fixed part of the value budget, on top of [`VALUE_BYTES_PER_INPUT_BYTE`] per input byte.
-const VALUE_BUDGET_BASE: usize = 64 << 20;
-/// Built values may take this many bytes per byte of YAML text.
-const VALUE_BYTES_PER_INPUT_BYTE: usize = 16;
 /// The charge of one value or map entry besides its text.
 const NODE_COST: usize = 48;
+/// The I/O error the reader gives the parser when it refuses the input.
+const REFUSED: &str = "input refused by the loader";
+/// The most the parser is given per read.
+const READ_SIZE: usize = 16 << 10;
 
 thread_local! {
+    /// Bytes the values of the object being built may still take.
     static BUDGET: Cell<usize> = const { Cell::new(0) };
+    /// Bytes read since the parser last yielded a value (see [`Guarded`]): of content, and of
+    /// comment and blank lines.
+    static SINCE_VALUE: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// Set once the load has failed: the reader then ends the input.
+    static STOPPING: Cell<bool> = const { Cell::new(false) };
+    /// The load in progress on this thread: the deserializers reach it from here.
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-/// Loads every document of `bytes`; returns how many non-empty documents there were.
-///
-/// Messages number the non-empty documents only (the parser drops empty ones).
-pub(super) fn load(c: &mut Collector, bytes: &[u8]) -> anyhow::Result<usize> {
+/// What the document deserializer works on while a load runs.
+struct State {
+    c: Collector,
+    file: String,
+    /// Non-empty documents begun so far.
+    docs: usize,
+    /// The number of warnings when the second document began.
+    second_doc_warnings: Option<usize>,
+    /// The loader error that stopped the parse (the parser only carries a marker).
+    error: Option<anyhow::Error>,
+}
+
+/// Runs `f` on the load's state.
+fn with_state<T>(f: impl FnOnce(&mut State) -> T) -> T {
+    STATE.with_borrow_mut(|s| f(s.as_mut().expect("a YAML load is in progress")))
+}
+
+/// Stops the parse with a loader error; the error itself is kept in the state.
+fn fail<E: de::Error>(err: anyhow::Error) -> E {
+    with_state(|s| s.error = Some(err));
+    stop_reading();
+    E::custom("stopped by the loader")
+}
+
+/// Makes the reader end the input: after an error the parser would otherwise read on to the
+/// next document, which may be the whole rest of a large file.
+fn stop_reading() {
+    STOPPING.with(|s| s.set(true));
+}
+
+/// Marks that the parser yielded a value: the stretch the token limit counts restarts.
+fn yielded() {
+    SINCE_VALUE.with(|n| n.set((0, 0)));
+}
+
+/// Starts the value budget of one object.
+fn begin_object(limit: usize) {
+    BUDGET.with(|b| b.set(limit));
+}
+
+/// Loads every document read from `reader`; returns how many non-empty documents there were.
+pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize> {
     let file = c.file().to_owned();
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(anyhow!(
-            "{file}: binary data (NUL byte at offset {offset}); expected JSON or YAML"
-        ));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        anyhow!(
-            "{file}: not UTF-8 text (invalid byte at offset {}); expected JSON or YAML",
-            e.valid_up_to()
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let budget =
-        VALUE_BUDGET_BASE.saturating_add(text.len().saturating_mul(VALUE_BYTES_PER_INPUT_BYTE));
-    let docs: Vec<Bounded> = {
-        let previous = BUDGET.with(|b| b.replace(budget));
-        let result = serde_saphyr::from_str_multiple_with_options::<Bounded, Vec<Bounded>>(
-            text,
-            options(text.len()),
-        );
-        BUDGET.with(|b| b.set(previous));
-        result.map_err(|e| yaml_error(&file, &e))?
+    let limits = c.limits;
+    let mut guarded = Guarded {
+        inner: reader,
+        offset: 0,
+        carry: Vec::new(),
+        line_start: true,
+        in_comment: false,
+        comment: 0,
+        limits,
+        problem: None,
     };
-    let count = docs.len();
-    for (index, Bounded(doc)) in docs.into_iter().enumerate() {
-        let place = Place {
-            doc: index + 1,
-            show_doc: count > 1,
-            item: None,
-        };
-        load_document(c, place, doc)?;
+    let first_warning = c.warnings.len();
+    let state = State {
+        c: std::mem::take(c),
+        file: file.clone(),
+        docs: 0,
+        second_doc_warnings: None,
+        error: None,
+    };
+    let previous = STATE.with_borrow_mut(|s| s.replace(state));
+    yielded();
+    STOPPING.with(|s| s.set(false));
+    let mut result = Ok(());
+    for doc in serde_saphyr::read_with_options::<_, Document>(&mut guarded, options()) {
+        if let Err(e) = doc {
+            result = Err(e);
+            break;
+        }
     }
-    Ok(count)
+    let state = STATE
+        .with_borrow_mut(|s| std::mem::replace(s, previous))
+        .expect("the state put in above");
+    *c = state.c;
+    if let Some(second) = state.second_doc_warnings {
+        // Only now is it known that the file has several documents: name the first one in its
+        // warnings too, as the later ones are.
+        let prefix = format!("{file}: ");
+        for warning in &mut c.warnings[first_warning..second.max(first_warning)] {
+            if warning.starts_with(&prefix) {
+                warning.insert_str(prefix.len(), "document 1: ");
+            }
+        }
+    }
+    STOPPING.with(|s| s.set(false));
+    if let Some(err) = state.error {
+        return Err(err);
+    }
+    match result {
+        Ok(()) => Ok(state.docs),
+        // The reader refused the input: its reason, not the parser's I/O message.
+        Err(e)
+            if matches!(e, serde_saphyr::Error::IOError { .. })
+                || e.to_string().contains(REFUSED) =>
+        {
+            match guarded.problem.take() {
+                Some(problem) => Err(anyhow!("{file}: {problem}")),
+                None => Err(yaml_error(&file, &e)),
+            }
+        }
+        Err(e) => Err(yaml_error(&file, &e)),
+    }
 }
 
-fn options(len: usize) -> serde_saphyr::Options {
-    // The event, node and scalar budgets scale with the input (a big kubectl dump is legitimate);
-    // everything that lets a small input grow large stays fixed.
-    let scaled = len.saturating_mul(4).max(1_000_000);
+/// The input as the YAML parser reads it, checked on the way: no NUL byte (binary data), valid
+/// UTF-8, no comment longer than the token limit, no stretch of content longer than the token
+/// limit without the parser yielding a value (one endless scalar), and no more comment and blank
+/// lines in a row than the object limit.
+struct Guarded<R> {
+    inner: R,
+    /// Bytes passed on so far.
+    offset: usize,
+    /// The start of a UTF-8 sequence cut by the end of the last read.
+    carry: Vec<u8>,
+    /// Only blanks so far on the current line.
+    line_start: bool,
+    /// In a comment that takes the whole line.
+    in_comment: bool,
+    /// Length of that comment so far.
+    comment: usize,
+    limits: Limits,
+    /// Why reading stopped, for the message (the parser's own is about I/O).
+    problem: Option<String>,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // Small reads: the parser then holds little that it has not yet turned into values, so
+        // the count since the last value measures the token being read.
+        if STOPPING.with(Cell::get) {
+            return Ok(0);
+        }
+        let len = buf.len().min(READ_SIZE);
+        let n = self.inner.read(&mut buf[..len])?;
+        let got = &buf[..n];
+        if let Some(at) = got.iter().position(|&b| b == 0) {
+            return Err(self.stop(format!(
+                "binary data (NUL byte at offset {}); expected JSON or YAML",
+                self.offset + at
+            )));
+        }
+        // Validate UTF-8 across reads: the carried bytes and this read's start.
+        let mut text = std::mem::take(&mut self.carry);
+        text.extend_from_slice(got);
+        let carried = text.len() - n;
+        match std::str::from_utf8(&text) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                self.carry = text[e.valid_up_to()..].to_vec();
+            }
+            Err(e) => {
+                return Err(self.stop(format!(
+                    "not UTF-8 text (invalid byte at offset {}); expected JSON or YAML",
+                    (self.offset + e.valid_up_to()).saturating_sub(carried)
+                )));
+            }
+        }
+        self.offset += n;
+        let (mut content, mut filler) = SINCE_VALUE.with(Cell::get);
+        for &b in got {
+            if self.in_comment {
+                filler += 1;
+                if b == b'\n' {
+                    self.in_comment = false;
+                    self.line_start = true;
+                    self.comment = 0;
+                } else {
+                    self.comment += 1;
+                }
+            } else if self.line_start {
+                match b {
+                    b' ' | b'\t' | b'\r' | b'\n' => filler += 1,
+                    b'#' => {
+                        filler += 1;
+                        self.in_comment = true;
+                    }
+                    _ => {
+                        content += 1;
+                        self.line_start = false;
+                    }
+                }
+            } else {
+                content += 1;
+                self.line_start = b == b'\n';
+            }
+        }
+        SINCE_VALUE.with(|s| s.set((content, filler)));
+        let Limits { token, object, .. } = self.limits;
+        let at = self.offset;
+        if self.comment > token {
+            return Err(self.stop(format!(
+                "a comment longer than {} near offset {at} (the loader's limit for one token); is the input endless?",
+                bytes_figure(token)
+            )));
+        }
+        if content > token {
+            return Err(self.stop(format!(
+                "more than {} without a complete value near offset {at} (the loader's limit for one token: one scalar or key); is the input endless?",
+                bytes_figure(token)
+            )));
+        }
+        if filler > object {
+            return Err(self.stop(format!(
+                "more than {} of comments and blank lines near offset {at} (the loader's limit for one object); is the input endless?",
+                bytes_figure(object)
+            )));
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Guarded<R> {
+    fn stop(&mut self, problem: String) -> std::io::Error {
+        self.problem = Some(problem);
+        std::io::Error::other(REFUSED)
+    }
+}
+
+/// One YAML document, handed to the collector as it is parsed.
+struct Document;
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (doc, object) = with_state(|s| {
+            s.docs += 1;
+            if s.docs == 2 {
+                s.second_doc_warnings = Some(s.c.warnings.len());
+            }
+            (s.docs, s.c.limits.object)
+        });
+        yielded();
+        begin_object(object);
+        d.deserialize_any(DocumentVisitor {
+            place: Place {
+                doc,
+                show_doc: doc > 1,
+                item: None,
+            },
+            object,
+        })?;
+        Ok(Document)
+    }
+}
+
+struct DocumentVisitor {
+    place: Place,
+    /// The value budget of one object.
+    object: usize,
+}
+
+impl DocumentVisitor {
+    fn not_an_object<E: de::Error>(&self, found: &str) -> E {
+        let file = with_state(|s| s.file.clone());
+        let at = self.place.describe();
+        let at = if at.is_empty() {
+            String::new()
+        } else {
+            format!("{at}: ")
+        };
+        fail(anyhow!(
+            "{file}: {at}expected a Kubernetes object or list, found {found}"
+        ))
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentVisitor {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Kubernetes object or list")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(self.not_an_object("a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(self.not_an_object("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(self.not_an_object("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(self.not_an_object("a number"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(self.not_an_object("a string"))
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<(), E> {
+        Err(self.not_an_object("a string"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+
+    /// A sequence of objects (or lists): each element on its own budget.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            begin_object(self.object);
+            let Some(Bounded(value)) = seq.next_element()? else {
+                return Ok(());
+            };
+            with_state(|s| load_document(&mut s.c, self.place, value)).map_err(fail)?;
+        }
+    }
+
+    /// An object, or a list whose items are handed over one by one as they are parsed.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut rest = Map::new();
+        let mut kind: Option<String> = None;
+        let mut api: Option<String> = None;
+        let mut seen: Vec<String> = Vec::new();
+        let mut deferred: Option<Vec<(usize, Map<String, Value>)>> = None;
+        while let Some(Bounded(key)) = map.next_key()? {
+            let key = key_text(key)?;
+            if seen.contains(&key) {
+                let file = with_state(|s| s.file.clone());
+                let subject = self.place.subject(kind.as_deref(), None);
+                return Err(fail(anyhow!("{file}: {subject}: duplicate key {key:?}")));
+            }
+            seen.push(key.clone());
+            if key == "items" {
+                let mut held = Vec::new();
+                map.next_value_seed(Items {
+                    place: self.place,
+                    kind: kind.clone(),
+                    api: api.clone(),
+                    object: self.object,
+                    deferred: &mut held,
+                })?;
+                deferred = Some(held);
+                begin_object(self.object);
+                continue;
+            }
+            let Bounded(value) = map.next_value()?;
+            match key.as_str() {
+                "kind" => kind = as_string(value),
+                "apiVersion" => api = as_string(value),
+                // Past the list's items: its own metadata, not kept.
+                _ if deferred.is_some() => {}
+                _ => _ = rest.insert(key, value),
+            }
+        }
+        let Some(deferred) = deferred else {
+            // A single object.
+            if let Some(kind) = kind {
+                rest.insert("kind".to_owned(), Value::String(kind));
+            }
+            if let Some(api) = api {
+                rest.insert("apiVersion".to_owned(), Value::String(api));
+            }
+            return with_state(|s| load_document(&mut s.c, self.place, Value::Object(rest)))
+                .map_err(fail);
+        };
+        // Items without a kind that came before the list's own `kind`.
+        let typed_kind = kind.as_deref().and_then(list_item_kind);
+        for (index, item) in deferred {
+            let place = Place {
+                item: Some(index),
+                ..self.place
+            };
+            with_state(|s| {
+                add_item(
+                    &mut s.c,
+                    place,
+                    typed_kind,
+                    api.as_deref(),
+                    Value::Object(item),
+                )
+            })
+            .map_err(fail)?;
+        }
+        Ok(())
+    }
+}
+
+/// A list's `items`, each added as soon as it is parsed (or held, when it has no `kind` and the
+/// list's `kind` has not come yet).
+struct Items<'a> {
+    place: Place,
+    kind: Option<String>,
+    api: Option<String>,
+    object: usize,
+    deferred: &'a mut Vec<(usize, Map<String, Value>)>,
+}
+
+impl<'de> de::DeserializeSeed<'de> for Items<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence of items")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let typed_kind = self.kind.as_deref().and_then(list_item_kind);
+        let mut index = 0;
+        loop {
+            begin_object(self.object);
+            let Some(Bounded(item)) = seq.next_element()? else {
+                return Ok(());
+            };
+            index += 1;
+            let place = Place {
+                item: Some(index),
+                ..self.place
+            };
+            let held = self.kind.is_none()
+                && matches!(&item, Value::Object(map) if !matches!(map.get("kind"), Some(Value::String(_))));
+            if held {
+                if let Value::Object(map) = item {
+                    self.deferred.push((index, map));
+                }
+                continue;
+            }
+            with_state(|s| add_item(&mut s.c, place, typed_kind, self.api.as_deref(), item))
+                .map_err(fail)?;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.not_a_sequence("a mapping"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(self.not_a_sequence("a string"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(self.not_a_sequence("a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(self.not_a_sequence("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(self.not_a_sequence("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(self.not_a_sequence("a number"))
+    }
+}
+
+impl Items<'_> {
+    fn not_a_sequence<E: de::Error>(&self, found: &str) -> E {
+        let file = with_state(|s| s.file.clone());
+        let subject = self.place.subject(self.kind.as_deref(), None);
+        fail(anyhow!(
+            "{file}: {subject}: items: expected a sequence, found {found}"
+        ))
+    }
+}
+
+/// A mapping key as text (YAML allows scalar keys of any type).
+fn key_text<E: de::Error>(key: Value) -> Result<String, E> {
+    match key {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Ok("null".to_owned()),
+        _ => Err(de::Error::custom("mapping keys must be scalars")),
+    }
+}
+
+/// A string value; other types read as absent.
+fn as_string(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn options() -> serde_saphyr::Options {
+    // Counted per document, and one document may be a whole cluster's `v1 List`: the sizes that
+    // matter are capped by the loader instead (one token by the reader, one object by
+    // [`Bounded`]); everything that lets a small input grow large stays fixed.
+    let unbounded = 1 << 40;
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_reader_input_bytes: None,
-            max_events: scaled,
-            max_nodes: scaled,
-            max_total_scalar_bytes: len.max(64 << 20),
-            max_documents: scaled,
+            max_events: unbounded,
+            max_nodes: unbounded,
+            max_total_scalar_bytes: unbounded,
+            max_documents: unbounded,
             max_depth: MAX_DEPTH,
             flow_nesting_limit: MAX_DEPTH,
             max_aliases: MAX_ALIASES,
@@ -107,7 +585,9 @@ fn options(len: usize) -> serde_saphyr::Options {
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> anyhow::Error {
     use serde_saphyr::Error as E;
-    let text = one_line(&e.to_string());
+    // The parser's advice is for programs that embed it, not for the person reading the error.
+    let text =
+        one_line(&e.to_string()).replace(", set DuplicateKeyPolicy in Options if acceptable", "");
     let amplification = matches!(
         e,
         E::Budget { .. }
@@ -199,31 +679,43 @@ fn load_document(c: &mut Collector, place: Place, doc: Value) -> anyhow::Result<
             item: Some(index + 1),
             ..place
         };
-        let Value::Object(mut item_map) = item else {
-            let subject = place.subject(None, None);
-            return Err(anyhow!(
-                "{file}: {subject}: expected an object, found {}",
-                type_name(&item)
-            ));
-        };
-        let own_kind = take_string(&mut item_map, "kind");
-        let own_api = take_string(&mut item_map, "apiVersion");
-        let (item_kind, item_api) = match own_kind {
-            Some(k) => (Some(k), own_api),
-            None => (
-                typed_kind.map(str::to_owned),
-                own_api.or_else(|| typed_kind.and(api.clone())),
-            ),
-        };
-        c.add(
-            &place,
-            item_kind.as_deref(),
-            item_api.as_deref(),
-            Value::Object(item_map),
-        )
-        .map_err(|e| anyhow!("{file}: {}: {}", e.subject, e.detail))?;
+        add_item(c, place, typed_kind, api.as_deref(), item)?;
     }
     Ok(())
+}
+
+/// Adds one list item; `typed_kind` is the kind its list's kind implies (`PodList` → `Pod`).
+fn add_item(
+    c: &mut Collector,
+    place: Place,
+    typed_kind: Option<&str>,
+    list_api: Option<&str>,
+    item: Value,
+) -> anyhow::Result<()> {
+    let file = c.file().to_owned();
+    let Value::Object(mut item_map) = item else {
+        let subject = place.subject(None, None);
+        return Err(anyhow!(
+            "{file}: {subject}: expected an object, found {}",
+            type_name(&item)
+        ));
+    };
+    let own_kind = take_string(&mut item_map, "kind");
+    let own_api = take_string(&mut item_map, "apiVersion");
+    let (item_kind, item_api) = match own_kind {
+        Some(k) => (Some(k), own_api),
+        None => (
+            typed_kind.map(str::to_owned),
+            own_api.or_else(|| typed_kind.and(list_api.map(str::to_owned))),
+        ),
+    };
+    c.add(
+        &place,
+        item_kind.as_deref(),
+        item_api.as_deref(),
+        Value::Object(item_map),
+    )
+    .map_err(|e| anyhow!("{file}: {}: {}", e.subject, e.detail))
 }
 
 /// Removes `key` and returns it when it is a string (other types read as absent).
@@ -238,13 +730,15 @@ fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
 struct Bounded(Value);
 
 fn charge<E: de::Error>(bytes: usize) -> Result<(), E> {
+    yielded();
     BUDGET.with(|b| {
         let left = b.get();
         let cost = bytes.saturating_add(NODE_COST);
         if cost > left {
             b.set(0);
+            stop_reading();
             return Err(E::custom(
-                "the document expands far beyond its size (alias bomb?); refusing to load it",
+                "one object expands past the loader's limit for one object (alias bomb?); refusing to load it",
             ));
         }
         b.set(left - cost);
@@ -328,13 +822,11 @@ impl<'de> Visitor<'de> for BoundedVisitor {
         charge(0)?;
         let mut out = Map::new();
         while let Some(Bounded(key)) = map.next_key()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                Value::Null => "null".to_owned(),
-                _ => return Err(de::Error::custom("mapping keys must be scalars")),
-            };
+            let key = key_text(key)?;
+            if out.contains_key(&key) {
+                // The answer would otherwise depend on which of the two comes last.
+                return Err(de::Error::custom(format!("duplicate key {key:?}")));
+            }
             let Bounded(value) = map.next_value()?;
             out.insert(key, value);
         }
@@ -356,7 +848,7 @@ mod tests {
     #[test]
     fn an_alias_repeating_a_long_scalar_hits_the_value_budget() {
         // 200 aliases of a 1 MiB scalar would build 200 MiB: the parser's scalar budget (which
-        // counts replays) or, failing that, the value budget (64 MiB + 16 × size) stops it.
+        // counts replays) or, failing that, the value budget of one object (64 MiB) stops it.
         let big = "x".repeat(1 << 20);
         let aliases = vec!["*s"; 200].join(", ");
         let text = format!("kind: ConfigMap\nbig: &s \"{big}\"\nlist: [{aliases}]\n");

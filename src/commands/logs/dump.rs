@@ -49,7 +49,9 @@ pub fn container_logs<'a>(
     let start = format!("==== START logs for container {container} of pod {ns}/{pod} ====\n");
     // kubectl writes the END line right after the log bytes: after a last line without a
     // newline it is not at the start of a line, so it is found as a string, not as a line.
-    let end = format!("==== END logs for container {container} of pod {ns}/{pod} ====\n");
+    // The END line's own newline is not required: a file cut after it (or saved by an editor
+    // that drops the last newline) still has the whole section.
+    let end = format!("==== END logs for container {container} of pod {ns}/{pod} ====");
     let section = text
         .find(&start)
         .map(|at| &text[at + start.len()..])
@@ -127,6 +129,29 @@ mod tests {
         );
         // Another pod's markers do not match.
         assert!(container_logs(FILE, "ns", "q", "main").is_err());
+    }
+
+    #[test]
+    fn a_final_newline_is_kept_through_section_and_tail() {
+        // kubectl writes the log bytes, then the END line: the logs' own last newline is theirs.
+        let file = "==== START logs for container c of pod ns/p ====\n\
+            one\ntwo\n\
+            ==== END logs for container c of pod ns/p ====";
+        let section = container_logs(file, "ns", "p", "c").unwrap();
+        assert_eq!(section, "one\ntwo\n");
+        assert_eq!(tail(section, 1), "two\n");
+        assert_eq!(tail(section, -1), "one\ntwo\n");
+        let with_newline = format!("{file}\n");
+        assert_eq!(
+            container_logs(&with_newline, "ns", "p", "c").unwrap(),
+            "one\ntwo\n"
+        );
+        // Blank last lines are log lines too.
+        let blank = file.replace("two\n", "two\n\n");
+        assert_eq!(
+            container_logs(&blank, "ns", "p", "c").unwrap(),
+            "one\ntwo\n\n"
+        );
     }
 
     #[test]
