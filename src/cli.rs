@@ -94,6 +94,8 @@ pub enum OutputArg {
     Yaml,
     /// `kind/NAME` lines, for scripts (`pod` and `list` only).
     Name,
+    /// SARIF 2.1.0, for CI systems (`check` only).
+    Sarif,
 }
 
 /// `--color` values.
@@ -145,6 +147,42 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Lint DaemonSets for production pitfalls (live, a dump, or manifests such as `helm
+    /// template … | kubectl ds check -f -`).
+    ///
+    /// Exit code 3 when a finding at or above --fail-on exists. Rules and their rationale:
+    /// docs/checks.md.
+    Check(CheckArgs),
+}
+
+/// `check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only these DaemonSets (default: every one in the namespace, or all with -A).
+    pub daemonsets: Vec<String>,
+    /// Exit 3 when a finding of this severity or worse exists.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOnArg,
+    /// Rules to turn off, by ID (comma-separated or repeated), e.g. DS203,DS301.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// DS403: warn when a rollout is estimated to take longer than this.
+    #[arg(long, value_parser = parse_duration, default_value = "1h", value_name = "DURATION")]
+    pub max_rollout_duration: std::time::Duration,
+    /// DS404: warn when OnDelete pods stay on an older revision longer than this (e.g. 7d, 36h).
+    #[arg(long, value_parser = parse_duration, default_value = "7d", value_name = "DURATION")]
+    pub max_outdated_age: std::time::Duration,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
 }
 
 /// `why-missing` arguments.
@@ -401,7 +439,8 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            _ => return Err(format!("invalid duration {text:?} (units: ms, s, m, h)")),
+            "d" => 86400.0,
+            _ => return Err(format!("invalid duration {text:?} (units: ms, s, m, h, d)")),
         };
         rest = &rest[unit_len..];
         total += std::time::Duration::from_secs_f64(number * factor);

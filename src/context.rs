@@ -69,6 +69,9 @@ pub struct Context {
     pub verbose: bool,
     /// The time the command started; used for every age and availability judgement.
     pub now: Timestamp,
+    /// `-o sarif` (`check` only). `output` is then `Json`, so commands that do not know SARIF
+    /// need no case for it; `dispatch` refuses it for them.
+    pub sarif: bool,
 }
 
 impl Context {
@@ -104,7 +107,9 @@ impl Context {
                 OutputArg::Json => OutputFormat::Json,
                 OutputArg::Yaml => OutputFormat::Yaml,
                 OutputArg::Name => OutputFormat::Name,
+                OutputArg::Sarif => OutputFormat::Json,
             },
+            sarif: g.output == OutputArg::Sarif,
             headers: !g.no_headers,
             color,
             width: std::io::stdout()

@@ -511,6 +511,7 @@ fn ctx(output: OutputFormat) -> Context {
         request_timeout: None,
         verbose: false,
         now: common::builders::now(),
+        sarif: false,
     }
 }
 

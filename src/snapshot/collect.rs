@@ -156,6 +156,14 @@ pub(super) struct Collector {
     origins: [Vec<u32>; 5],
     /// Kubernetes objects seen (of any kind, kept or not).
     pub objects: usize,
+    /// The 1-based line where the next object added starts, when the loader knows it (set
+    /// just before [`Collector::add`], which consumes it).
+    pub line: Option<usize>,
+    /// The line of the current YAML document, for its top-level object.
+    pub doc_line: Option<usize>,
+    /// Where each DaemonSet was read: `(namespace, name)` → `FILE:LINE` (or `FILE`). The last
+    /// copy wins, as in the snapshot.
+    pub daemon_set_sources: std::collections::BTreeMap<(String, String), String>,
 }
 
 fn slot(kind: Kind) -> usize {
@@ -196,6 +204,7 @@ impl Collector {
         src: S,
     ) -> Result<(), ItemError> {
         self.objects += 1;
+        let line = self.line.take();
         let Some(kind_name) = kind.filter(|k| !k.is_empty()) else {
             let key = src.key();
             let subject = place.subject(None, key.as_deref());
@@ -223,7 +232,20 @@ impl Collector {
         match kind {
             Kind::Node => self.push(place, kind, src, |s| &mut s.nodes, |o| &o.metadata),
             Kind::Pod => self.push(place, kind, src, |s| &mut s.pods, |o| &o.metadata),
-            Kind::DaemonSet => self.push(place, kind, src, |s| &mut s.daemon_sets, |o| &o.metadata),
+            Kind::DaemonSet => {
+                let before = self.snapshot.daemon_sets.len();
+                self.push(place, kind, src, |s| &mut s.daemon_sets, |o| &o.metadata)?;
+                if let Some(ds) = self.snapshot.daemon_sets.get(before) {
+                    let file = self.file();
+                    let source = match line {
+                        Some(line) => format!("{file}:{line}"),
+                        None => file.to_owned(),
+                    };
+                    let key = (ds.metadata.namespace.clone(), ds.metadata.name.clone());
+                    self.daemon_set_sources.insert(key, source);
+                }
+                Ok(())
+            }
             Kind::ControllerRevision => {
                 self.push(place, kind, src, |s| &mut s.revisions, |o| &o.metadata)
             }

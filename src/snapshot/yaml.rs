@@ -63,7 +63,10 @@ pub(super) fn load(c: &mut Collector, bytes: &[u8]) -> anyhow::Result<usize> {
         result.map_err(|e| yaml_error(&file, &e))?
     };
     let count = docs.len();
+    let lines = document_lines(text);
+    let lines = (lines.len() == count).then_some(lines);
     for (index, Bounded(doc)) in docs.into_iter().enumerate() {
+        c.doc_line = lines.as_ref().and_then(|l| l.get(index).copied());
         let place = Place {
             doc: index + 1,
             show_doc: count > 1,
@@ -178,6 +181,7 @@ fn load_document(c: &mut Collector, place: Place, doc: Value) -> anyhow::Result<
     let api = take_string(&mut map, "apiVersion");
     let Some(items) = map.remove("items") else {
         let object = Value::Object(map);
+        c.line = c.doc_line;
         return c
             .add(&place, kind.as_deref(), api.as_deref(), object)
             .map_err(|e| anyhow!("{file}: {}: {}", e.subject, e.detail));
@@ -224,6 +228,40 @@ fn load_document(c: &mut Collector, place: Place, doc: Value) -> anyhow::Result<
         .map_err(|e| anyhow!("{file}: {}: {}", e.subject, e.detail))?;
     }
     Ok(())
+}
+
+/// The 1-based first content line of each non-empty document of a YAML stream (documents
+/// split at lines starting with `---`; blank, comment and directive lines are not content).
+/// The caller uses the result only when it counts as many documents as the parser found.
+fn document_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut found_in_current = false;
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        if let Some(rest) = line.strip_prefix("---")
+            && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        {
+            found_in_current = false;
+            let rest = rest.trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                out.push(number);
+                found_in_current = true;
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if found_in_current
+            || trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || line.starts_with('%')
+            || line.starts_with("...")
+        {
+            continue;
+        }
+        out.push(number);
+        found_in_current = true;
+    }
+    out
 }
 
 /// Removes `key` and returns it when it is a string (other types read as absent).
@@ -426,6 +464,12 @@ mod tests {
         let (snapshot, _) = load_text(text).unwrap();
         assert_eq!(snapshot.pods[0].metadata.labels["1"], "true");
         assert_eq!(snapshot.pods[0].spec.overhead.get("cpu"), 2000);
+    }
+
+    #[test]
+    fn document_lines_skip_comments_and_empty_documents() {
+        let text = "# head\n---\napiVersion: v1\nkind: A\n---\n# only a comment\n---\n\nkind: B\n--- {kind: C}\n";
+        assert_eq!(document_lines(text), vec![3, 9, 10]);
     }
 
     #[test]
