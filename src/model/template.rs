@@ -13,6 +13,7 @@ use super::meta::null_default;
 #[serde(default, rename_all = "camelCase")]
 pub struct TemplateExtras {
     /// `hostPID`.
+    #[serde(rename = "hostPID")]
     pub host_pid: Option<bool>,
     /// `volumes`.
     #[serde(deserialize_with = "null_default")]

@@ -255,9 +255,16 @@ fn slow_rollout(ds: &DaemonSet, input: &CheckInput<'_>, pods: &[&Pod], f: &mut F
             show(estimate),
             show(max),
         ),
-        format!(
-            "  spec:\n    updateStrategy:\n      rollingUpdate:\n        {field}: {percent}%   # about {} per rollout",
-            show((desired.div_euclid(needed) + i64::from(desired % needed != 0)).saturating_mul(per_batch))
-        ),
+        if percent >= 100 {
+            format!(
+                "no budget short of 100% (every pod at once) fits: make the pods Ready sooner, or accept a longer rollout with --max-rollout-duration {}",
+                show(estimate)
+            )
+        } else {
+            format!(
+                "a budget that fits:\n  spec:\n    updateStrategy:\n      rollingUpdate:\n        {field}: {percent}%   # about {} per rollout",
+                show((desired.div_euclid(needed) + i64::from(desired % needed != 0)).saturating_mul(per_batch))
+            )
+        },
     );
 }

@@ -198,7 +198,7 @@ fn zero_rollout_budget(ds: &DaemonSet, f: &mut Findings<'_>) {
             "DS104",
             "spec.updateStrategy.rollingUpdate.maxUnavailable",
             "spec.updateStrategy.rollingUpdate.maxUnavailable and maxSurge are both 0: the API server rejects it (one must be positive)",
-            "  spec:\n    updateStrategy:\n      rollingUpdate:\n        maxUnavailable: 1",
+            "give the rollout a budget:\n  spec:\n    updateStrategy:\n      rollingUpdate:\n        maxUnavailable: 1",
         );
     }
 }
@@ -301,7 +301,7 @@ fn node_critical(ds: &DaemonSet, f: &mut Findings<'_>) {
                 "{SPEC}.priorityClassName {now} but the DaemonSet looks node-critical ({signal}): under pressure its pods are evicted or cannot preempt"
             ),
             format!(
-                "  spec:\n    template:\n      spec:\n        priorityClassName: system-node-critical\n(outside kube-system the cluster may need a ResourceQuota that admits this class in {})",
+                "give it the node-critical priority:\n  spec:\n    template:\n      spec:\n        priorityClassName: system-node-critical\n(outside kube-system the cluster may need a ResourceQuota that admits this class in {})",
                 display_namespace(ds)
             ),
         );
@@ -394,7 +394,7 @@ fn all_at_once(ds: &DaemonSet, f: &mut Findings<'_>) {
             format!(
                 "spec.updateStrategy.rollingUpdate.maxUnavailable is {s}: every pod is deleted at once, so a bad version is everywhere before one pod can fail (kubernetes#123232)"
             ),
-            "  spec:\n    updateStrategy:\n      rollingUpdate:\n        maxUnavailable: 10%",
+            "replace a fraction of the nodes at a time:\n  spec:\n    updateStrategy:\n      rollingUpdate:\n        maxUnavailable: 10%",
         );
     }
 }
@@ -433,7 +433,7 @@ fn host_access(ds: &DaemonSet, f: &mut Findings<'_>) {
                     "DS303",
                     path.clone(),
                     format!("{path} is true: container {:?} has every capability and every device of the node", c.spec.name),
-                    format!("only CSI node plugins and the like need it (mount propagation); otherwise add only the capabilities needed. {PAIRING}"),
+                    format!("only CSI node plugins and the like need it (mount propagation); otherwise add only the capabilities needed\n{PAIRING}"),
                 );
             }
             if let Some(caps) = &sc.capabilities
@@ -448,7 +448,7 @@ fn host_access(ds: &DaemonSet, f: &mut Findings<'_>) {
                         caps.add.join(", "),
                         c.spec.name
                     ),
-                    format!("  securityContext:\n    capabilities:\n      drop: [ALL]\n      add: [{}]   # only those the agent needs\n{PAIRING}", caps.add.join(", ")),
+                    format!("drop everything, add back only what the agent needs:\n  securityContext:\n    capabilities:\n      drop: [ALL]\n      add: [{}]\n{PAIRING}", caps.add.join(", ")),
                 );
             }
         }
@@ -474,7 +474,7 @@ fn host_access(ds: &DaemonSet, f: &mut Findings<'_>) {
             format!(
                 "{SPEC}.hostPID is true: the pod sees and can signal every process of the node"
             ),
-            format!("keep it only for agents that inspect host processes. {PAIRING}"),
+            format!("keep it only for agents that inspect host processes\n{PAIRING}"),
         );
     }
 }
@@ -486,7 +486,7 @@ fn revision_history(ds: &DaemonSet, f: &mut Findings<'_>) {
             "DS401",
             "spec.revisionHistoryLimit",
             "spec.revisionHistoryLimit is 0: old ControllerRevisions are deleted, so `rollout undo` has nothing to go back to",
-            "  spec:\n    revisionHistoryLimit: 10",
+            "keep some history:\n  spec:\n    revisionHistoryLimit: 10",
         );
     }
 }
