@@ -31,7 +31,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s o -l output -d 'O
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -55,6 +56,7 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "list" -d 'Lis
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "ls" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "version" -d 'Print the version, git commit and build date'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "check" -d 'Lint DaemonSets for production pitfalls (live, a dump, or manifests such as `helm template … | kubectl ds check -f -`)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l node -d 'Only these nodes (repeatable). Without a DaemonSet, exactly one' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
@@ -64,7 +66,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s o 
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -84,7 +87,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s o -l outpu
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -103,7 +107,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not _
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -130,7 +135,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -152,7 +158,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -175,7 +182,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -197,7 +205,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fis
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -231,7 +240,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s o -l o
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -253,7 +263,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s o -l outpu
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -280,7 +291,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s o -l outp
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -304,7 +316,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s o -l outp
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -326,7 +339,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s o -l 
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -346,7 +360,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s o -l outp
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -366,7 +381,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s o -l output
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -385,7 +401,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s o -l o
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -404,7 +421,8 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s o -
 wide\t'Every node'
 json\t'The JSON document (schema: docs/schema.md)'
 yaml\t'The same document as YAML'
-name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'"
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
@@ -416,17 +434,44 @@ complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l no-
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s v -l verbose -d 'Log every API request to stderr'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "list" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "version" -d 'Print the version, git commit and build date'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l fail-on -d 'Exit 3 when a finding of this severity or worse exists' -r -f -a "error\t'Errors only'
+warning\t'Warnings and errors'
+info\t'Any finding'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l disable -d 'Rules to turn off, by ID (comma-separated or repeated), e.g. DS203,DS301' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l max-rollout-duration -d 'DS403: warn when a rollout is estimated to take longer than this' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l max-outdated-age -d 'DS404: warn when OnDelete pods stay on an older revision longer than this (e.g. 7d, 36h)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file to use' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s n -l namespace -d 'Namespace (default: the context\'s namespace, then "default")' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'Nodes that need attention, with reasons and hints'
+wide\t'Every node'
+json\t'The JSON document (schema: docs/schema.md)'
+yaml\t'The same document as YAML'
+name\t'`kind/NAME` lines, for scripts (`pod` and `list` only)'
+sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l no-headers -d 'Don\'t print table headers'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s v -l verbose -d 'Log every API request to stderr'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s V -l version -d 'Print version'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "why-missing" -d 'Why is there no (healthy) pod of a DaemonSet on a node? One verdict per node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "rollout" -d 'Rollout status, history, undo and restart, as kubectl does them and beyond'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "replace" -d 'Replace pods node by node (for OnDelete DaemonSets), in batches, stopping at the first failure'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "pod" -d 'The DaemonSet\'s pod on a node (the one the controller keeps), or a node → pod table'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "logs" -d 'Print the logs of the DaemonSet\'s pod on a node (or on every node, prefixed)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "exec" -d 'Run a command in the DaemonSet\'s pod on a node; its exit code becomes ours'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "describe" -d 'Show the DaemonSet in detail (kubectl describe style), or its pod on one node'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "list" -d 'List DaemonSets with kubectl\'s columns plus the nodes that need attention'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "version" -d 'Print the version, git commit and build date'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "check" -d 'Lint DaemonSets for production pitfalls (live, a dump, or manifests such as `helm template … | kubectl ds check -f -`)'
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and not __fish_seen_subcommand_from why-missing rollout replace pod logs exec describe list version completion check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the rollout\'s status (kubectl\'s words) and per-node progress; waits until done'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List revisions with their images and the pods that run them'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "undo" -d 'Roll back to the previous (or a given) revision'

@@ -85,6 +85,8 @@ pub enum OutputArg {
     Yaml,
     /// `kind/NAME` lines, for scripts (`pod` and `list` only).
     Name,
+    /// SARIF 2.1.0, for CI systems (`check` only).
+    Sarif,
 }
 
 /// `--color` values.
@@ -144,6 +146,43 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Lint DaemonSets for production pitfalls (live, a dump, or manifests such as `helm
+    /// template … | kubectl ds check -f -`).
+    ///
+    /// Exit code 3 when a finding at or above --fail-on exists. Rules and their rationale:
+    /// docs/checks.md.
+    #[command(after_help = help::CHECK)]
+    Check(CheckArgs),
+}
+
+/// `check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only these DaemonSets (default: every one in the namespace, or all with -A).
+    pub daemonsets: Vec<String>,
+    /// Exit 3 when a finding of this severity or worse exists.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOnArg,
+    /// Rules to turn off, by ID (comma-separated or repeated), e.g. DS203,DS301.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// DS403: warn when a rollout is estimated to take longer than this.
+    #[arg(long, value_parser = parse_age, default_value = "1h", value_name = "DURATION")]
+    pub max_rollout_duration: std::time::Duration,
+    /// DS404: warn when OnDelete pods stay on an older revision longer than this (e.g. 7d, 36h).
+    #[arg(long, value_parser = parse_age, default_value = "7d", value_name = "DURATION")]
+    pub max_outdated_age: std::time::Duration,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
 }
 
 /// `why-missing` arguments.
@@ -423,6 +462,37 @@ pub fn parse_daemon_set_name(text: &str) -> Result<String, String> {
         return Err(format!("{text:?} is not a DaemonSet name; use {forms}"));
     }
     Ok(name.to_owned())
+}
+
+/// Parses an age limit of `check`: a Go duration ([`parse_go_duration`]), optionally after a
+/// whole number of days (`7d`, `1d12h`) — Go has no day unit, but ages of pods are counted in
+/// days, as kubectl's AGE column shows them.
+///
+/// # Errors
+/// As [`parse_go_duration`]; a day count past Go's range is "out of range".
+pub fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    let trimmed = text.trim();
+    let Some((days, rest)) = trimmed
+        .split_once('d')
+        .filter(|(d, _)| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return parse_go_duration(text);
+    };
+    let day_nanos = days
+        .parse::<u64>()
+        .ok()
+        .and_then(|d| d.checked_mul(86_400 * NANOS_PER_SECOND))
+        .ok_or_else(|| out_of_range(text))?;
+    let rest_nanos = if rest.is_empty() {
+        0
+    } else {
+        u64::try_from(parse_go_duration(rest)?.as_nanos()).map_err(|_| out_of_range(text))?
+    };
+    day_nanos
+        .checked_add(rest_nanos)
+        .filter(|&n| n <= MAX_DURATION_NANOS)
+        .map(std::time::Duration::from_nanos)
+        .ok_or_else(|| out_of_range(text))
 }
 
 /// Parses `--request-timeout` as kubectl does (client-go's `ParseTimeout`): a bare non-negative

@@ -73,6 +73,9 @@ pub struct Context {
     pub now: Timestamp,
     /// Where [`Context::now`] comes from.
     pub now_source: NowSource,
+    /// `-o sarif` (`check` only). `output` is then `Json`, so commands that do not know SARIF
+    /// need no case for it; `dispatch` refuses it for them.
+    pub sarif: bool,
 }
 
 /// Where the command's "now" comes from.
@@ -120,7 +123,9 @@ impl Context {
                 OutputArg::Json => OutputFormat::Json,
                 OutputArg::Yaml => OutputFormat::Yaml,
                 OutputArg::Name => OutputFormat::Name,
+                OutputArg::Sarif => OutputFormat::Json,
             },
+            sarif: g.output == OutputArg::Sarif,
             headers: !g.no_headers,
             color,
             width: std::io::stdout()

@@ -558,6 +558,7 @@ fn ctx(output: OutputFormat) -> Context {
         verbose: false,
         now: common::builders::now(),
         now_source: kubectl_ds::context::NowSource::Flag,
+        sarif: false,
     }
 }
 

@@ -2,6 +2,7 @@
 //! parameter), no environment.
 
 pub mod age;
+pub mod check;
 pub mod eligibility;
 pub mod health;
 pub mod input;

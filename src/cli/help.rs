@@ -148,3 +148,16 @@ pub const COMPLETION: &str = "\
 Examples:
   kubectl ds completion bash > ~/.local/share/bash-completion/completions/kubectl-ds
   kubectl ds completion zsh > ~/.zfunc/_kubectl-ds";
+
+/// `check`.
+pub const CHECK: &str = "\
+Examples:
+  # The production pitfalls of the seed's demo, from a saved dump
+  kubectl ds check -n daemonset-demo -f tests/fixtures/demo/cluster.yaml
+  # A deliberately bad manifest, as a linter in CI (SARIF for code scanning)
+  kubectl ds check -f tests/fixtures/check/bad.yaml -o sarif
+  # Rendered charts, warnings fail too, one rule silenced
+  helm template ./chart | kubectl ds check -f - --fail-on warning --disable DS402
+
+Exit codes: 3 when a finding at or above --fail-on (default error) exists; otherwise as in
+`kubectl ds --help`.";

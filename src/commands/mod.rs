@@ -1,5 +1,6 @@
 //! Commands: fetch → decide → act → print.
 
+pub mod check;
 pub mod complete;
 pub mod completion;
 pub mod describe;
@@ -39,6 +40,11 @@ pub async fn dispatch(
             "unsupported output format \"name\" for this command (only `pod` and `list` print names)",
         ));
     }
+    if ctx.sarif && !matches!(command, Command::Check(_)) {
+        return Err(usage(
+            "unsupported output format \"sarif\" for this command (only `check` prints SARIF)",
+        ));
+    }
     match command {
         Command::Pod(args) => pod::run(ctx, args, out).await,
         Command::Logs(args) => logs::run(ctx, args, out).await,
@@ -62,6 +68,7 @@ pub async fn dispatch(
             completion::run(*shell, out)?;
             Ok(Outcome::Success)
         }
+        Command::Check(args) => check::run(ctx, args, out).await,
     }
 }
 

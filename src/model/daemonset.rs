@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::meta::{ObjectMeta, null_default};
 use super::pod::PodTemplate;
+use super::template::TemplateExtras;
 
 /// A DaemonSet.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -41,6 +42,9 @@ pub struct DaemonSetSpec {
     pub min_ready_seconds: i64,
     /// `revisionHistoryLimit`.
     pub revision_history_limit: Option<i32>,
+    /// Template fields only `check` reads (kept here, not in `PodSpec`, so pods stay small).
+    #[serde(skip)]
+    pub template_extras: Box<TemplateExtras>,
 }
 
 #[derive(Default, Deserialize)]
@@ -65,7 +69,10 @@ impl<'de> Deserialize<'de> for DaemonSetSpec {
             PodTemplate::deserialize(&template_json)
                 .map_err(|e| serde::de::Error::custom(format!("spec.template: {e}")))?
         };
+        let template_extras = TemplateExtras::from_template(&template_json)
+            .map_err(|e| serde::de::Error::custom(format!("spec.template.spec: {e}")))?;
         Ok(DaemonSetSpec {
+            template_extras: Box::new(template_extras),
             selector: raw.selector,
             template,
             template_json,

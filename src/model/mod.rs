@@ -16,6 +16,7 @@ mod node;
 mod pod;
 mod quantity;
 mod revision;
+mod template;
 
 pub use daemonset::{
     DaemonSet, DaemonSetSpec, DaemonSetStatus, IntOrString, LabelSelector,
@@ -31,6 +32,10 @@ pub use pod::{
 };
 pub use quantity::{ResourceList, format_quantity, parse_quantity_milli};
 pub use revision::ControllerRevision;
+pub use template::{
+    Capabilities, ContainerExtras, HostPathSource, SecurityContext, TemplateExtras, Volume,
+    VolumeMount,
+};
 
 /// Everything a snapshot (or a set of live lists) holds that the analysis uses.
 ///

@@ -1,6 +1,7 @@
 //! Bytes for people and scripts. Everything writes to a `Write`; nothing here prints directly,
 //! talks to a cluster or reads the clock.
 
+pub mod check;
 pub mod describe;
 pub mod hints;
 pub mod list;

@@ -163,6 +163,12 @@ pub(super) struct Collector {
     origins: [Vec<u32>; 5],
     /// Kubernetes objects seen (of any kind, kept or not).
     pub objects: usize,
+    /// The 1-based line where the next object added starts, when the loader knows it (set
+    /// just before [`Collector::add`], which consumes it).
+    pub line: Option<usize>,
+    /// Where each DaemonSet was read: `(namespace, name)` → `FILE:LINE` (or `FILE`). The last
+    /// copy wins, as in the snapshot.
+    pub daemon_set_sources: std::collections::BTreeMap<(String, String), String>,
 }
 
 fn slot(kind: Kind) -> usize {
@@ -235,6 +241,7 @@ impl Collector {
                 at: None,
             });
         }
+        let line = self.line.take();
         let Some(kind_name) = kind.filter(|k| !k.is_empty()) else {
             self.file_kindless += 1;
             let key = src.key();
@@ -263,7 +270,20 @@ impl Collector {
         match kind {
             Kind::Node => self.push(place, kind, src, |s| &mut s.nodes, |o| &o.metadata),
             Kind::Pod => self.push(place, kind, src, |s| &mut s.pods, |o| &o.metadata),
-            Kind::DaemonSet => self.push(place, kind, src, |s| &mut s.daemon_sets, |o| &o.metadata),
+            Kind::DaemonSet => {
+                let before = self.snapshot.daemon_sets.len();
+                self.push(place, kind, src, |s| &mut s.daemon_sets, |o| &o.metadata)?;
+                if let Some(ds) = self.snapshot.daemon_sets.get(before) {
+                    let file = self.file();
+                    let source = match line {
+                        Some(line) => format!("{file}:{line}"),
+                        None => file.to_owned(),
+                    };
+                    let key = (ds.metadata.namespace.clone(), ds.metadata.name.clone());
+                    self.daemon_set_sources.insert(key, source);
+                }
+                Ok(())
+            }
             Kind::ControllerRevision => {
                 self.push(place, kind, src, |s| &mut s.revisions, |o| &o.metadata)
             }

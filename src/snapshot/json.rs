@@ -522,6 +522,7 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
                 ..place
             };
             let item_api = item.api.as_deref().or(api.as_deref());
+            c.line = Some(item.line);
             c.add(&place, item_kind, item_api, JsonText(&item.text))
                 .map_err(|err| {
                     let (line, column) = match err.at {
@@ -547,6 +548,7 @@ fn object_doc<R: Read>(c: &mut Collector, input: &mut Input<R>, doc: usize) -> R
         text.extend_from_slice(value);
     }
     text.push(b'}');
+    c.line = Some(doc_line);
     c.add(&place, kind.as_deref(), api.as_deref(), JsonText(&text))
         .map_err(|err| {
             // Positions inside the rebuilt text mean nothing to the reader: name the object's start.
@@ -618,6 +620,10 @@ fn items<R: Read>(
         };
         if let Some(key) = probe.duplicate {
             return Err(input.syntax(0, &format!("duplicate key {key:?}")));
+        }
+        // Only a DaemonSet's line is kept (check's `source`); counting lines costs time.
+        if probe.kind.as_deref().or(typed_kind) == Some("DaemonSet") {
+            c.line = Some(input.position(0).0);
         }
         let result = match (probe.kind.as_deref(), typed_kind) {
             (Some(kind), _) => c.add(

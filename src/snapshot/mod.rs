@@ -124,6 +124,9 @@ pub struct Loaded {
     pub snapshot: Snapshot,
     /// One line per skipped or duplicated object, each naming its file.
     pub warnings: Vec<String>,
+    /// Where each DaemonSet kept was read: `(namespace, name)` → `FILE:LINE`, or `FILE` when
+    /// the line is unknown (an item of a YAML list). For `check`'s `source`.
+    pub daemon_set_sources: std::collections::BTreeMap<(String, String), String>,
 }
 
 /// Loads files, directories, or `"-"` for standard input (read from `stdin`), in the order given.
@@ -204,9 +207,14 @@ fn shown(path: &Path) -> String {
     render::safe::escape(&path.display().to_string()).into_owned()
 }
 
-fn finish(c: Collector) -> Loaded {
+fn finish(mut c: Collector) -> Loaded {
+    let daemon_set_sources = std::mem::take(&mut c.daemon_set_sources);
     let (snapshot, warnings) = c.finish();
-    Loaded { snapshot, warnings }
+    Loaded {
+        snapshot,
+        warnings,
+        daemon_set_sources,
+    }
 }
 
 fn load_file(c: &mut Collector, path: &Path, display: &str) -> anyhow::Result<()> {

@@ -100,7 +100,9 @@ pub(super) fn load(c: &mut Collector, reader: impl Read) -> anyhow::Result<usize
         comment: 0,
         limits,
         problem: None,
+        lines: DocumentLines::default(),
     };
+    DOC_LINES.with_borrow_mut(Vec::clear);
     let first_warning = c.warnings.len();
     let state = State {
         c: std::mem::take(c),
@@ -172,6 +174,67 @@ struct Guarded<R> {
     limits: Limits,
     /// Why reading stopped, for the message (the parser's own is about I/O).
     problem: Option<String>,
+    /// Where documents start, found as the bytes pass (for `check`'s `FILE:LINE`).
+    lines: DocumentLines,
+}
+
+/// The 1-based first content line of each document of a YAML stream, found line by line as the
+/// input passes: documents split at lines starting with `---`; blank, comment, directive and
+/// end (`...`) lines are not content. Only a line's first bytes are kept to classify it.
+#[derive(Default)]
+struct DocumentLines {
+    /// The current line's number.
+    number: usize,
+    /// Its first bytes.
+    head: Vec<u8>,
+    /// The current document already has its first content line.
+    found: bool,
+}
+
+impl DocumentLines {
+    const HEAD: usize = 64;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                self.end_line();
+            } else if self.head.len() < Self::HEAD {
+                self.head.push(b);
+            }
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.number += 1;
+        let line = String::from_utf8_lossy(&self.head).into_owned();
+        self.head.clear();
+        if let Some(rest) = line.strip_prefix("---")
+            && (rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+        {
+            let rest = rest.trim();
+            self.found = !rest.is_empty() && !rest.starts_with('#');
+            if self.found {
+                DOC_LINES.with_borrow_mut(|d| d.push(self.number));
+            }
+            return;
+        }
+        let trimmed = line.trim();
+        if self.found
+            || trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || line.starts_with('%')
+            || line.starts_with("...")
+        {
+            return;
+        }
+        DOC_LINES.with_borrow_mut(|d| d.push(self.number));
+        self.found = true;
+    }
+}
+
+thread_local! {
+    /// The document start lines of the file being read (see [`DocumentLines`]).
+    static DOC_LINES: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl<R: Read> Read for Guarded<R> {
@@ -184,6 +247,10 @@ impl<R: Read> Read for Guarded<R> {
         let len = buf.len().min(READ_SIZE);
         let n = self.inner.read(&mut buf[..len])?;
         let got = &buf[..n];
+        if n == 0 && !self.lines.head.is_empty() {
+            self.lines.end_line();
+        }
+        self.lines.feed(got);
         if let Some(at) = got.iter().position(|&b| b == 0) {
             return Err(self.stop(format!(
                 "binary data (NUL byte at offset {}); expected JSON or YAML",
@@ -658,6 +725,7 @@ fn load_document(c: &mut Collector, place: Place, doc: Value) -> anyhow::Result<
     let api = take_string(&mut map, "apiVersion");
     let Some(items) = map.remove("items") else {
         let object = Value::Object(map);
+        c.line = DOC_LINES.with_borrow(|d| d.get(place.doc.saturating_sub(1)).copied());
         return c
             .add(&place, kind.as_deref(), api.as_deref(), object)
             .map_err(|e| anyhow!("{file}: {}: {}", e.subject, e.detail));
@@ -918,6 +986,12 @@ mod tests {
         let (snapshot, _) = load_text(text).unwrap();
         assert_eq!(snapshot.pods[0].metadata.labels["1"], "true");
         assert_eq!(snapshot.pods[0].spec.overhead.get("cpu"), 2000);
+    }
+
+    #[test]
+    fn document_lines_skip_comments_and_empty_documents() {
+        let text = "# head\n---\napiVersion: v1\nkind: A\n---\n# only a comment\n---\n\nkind: B\n--- {kind: C}\n";
+        assert_eq!(document_lines(text), vec![3, 9, 10]);
     }
 
     #[test]
