@@ -8,8 +8,7 @@ use kubectl_ds::cli::Cli;
 fn main() -> ExitCode {
     // The exec credential plugin wrapper (see `cluster::exec_credential`): never in `--help`.
     let args: Vec<String> = std::env::args().skip(1).take(1).collect();
-    if args.first().map(String::as_str) == Some(kubectl_ds::cluster::exec_credential::WRAPPER_ARG)
-    {
+    if args.first().map(String::as_str) == Some(kubectl_ds::cluster::exec_credential::WRAPPER_ARG) {
         let rest: Vec<String> = std::env::args().skip(2).collect();
         return kubectl_ds::cluster::exec_credential::run_wrapper(&rest);
     }

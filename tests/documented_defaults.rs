@@ -43,7 +43,9 @@ fn readme_defaults_match_the_help() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let documented = documented_defaults(&readme);
     assert!(
-        documented.iter().any(|(flag, _)| flag == "--request-timeout"),
+        documented
+            .iter()
+            .any(|(flag, _)| flag == "--request-timeout"),
         "the README no longer documents the default of --request-timeout: {documented:?}"
     );
     let out = Command::new(BIN).args(["list", "--help"]).output().unwrap();

@@ -165,7 +165,11 @@ fn stderr(out: &Output) -> String {
 #[test]
 fn a_server_that_never_answers_is_bounded_by_the_request_timeout_and_says_its_figure() {
     let (port, _server) = silent_server();
-    let kc = kubeconfig("silent-http", &format!("http://127.0.0.1:{port}"), TOKEN_USER);
+    let kc = kubeconfig(
+        "silent-http",
+        &format!("http://127.0.0.1:{port}"),
+        TOKEN_USER,
+    );
     let child = spawn(&[
         "list",
         "--kubeconfig",
@@ -184,7 +188,11 @@ fn a_server_that_never_answers_is_bounded_by_the_request_timeout_and_says_its_fi
 #[tokio::test]
 async fn a_tls_handshake_that_never_completes_is_bounded_by_the_handshake_limit() {
     let (port, _server) = silent_server();
-    let kc = kubeconfig("silent-tls", &format!("https://127.0.0.1:{port}"), TOKEN_USER);
+    let kc = kubeconfig(
+        "silent-tls",
+        &format!("https://127.0.0.1:{port}"),
+        TOKEN_USER,
+    );
     let opts = ConnectOptions {
         kubeconfig: Some(kc),
         // No request timeout: only the connect bounds apply.
@@ -219,7 +227,11 @@ fn the_default_handshake_and_dial_bounds_are_client_gos() {
 #[tokio::test]
 async fn a_server_silent_after_the_tls_handshake_is_bounded_by_the_request_timeout() {
     let port = tls_then_silent_server().await;
-    let kc = kubeconfig("tls-silent", &format!("https://127.0.0.1:{port}"), TOKEN_USER);
+    let kc = kubeconfig(
+        "tls-silent",
+        &format!("https://127.0.0.1:{port}"),
+        TOKEN_USER,
+    );
     let opts = ConnectOptions {
         kubeconfig: Some(kc),
         request_timeout: Some(Duration::from_millis(700)),
@@ -251,7 +263,10 @@ fn rollout_status_timeout_bounds_the_whole_command_against_a_silent_server() {
     ]);
     let out = wait_bounded(child, Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(stderr(&out).trim(), "error: the API server did not answer within 2s");
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: the API server did not answer within 2s"
+    );
 }
 
 #[test]
@@ -308,7 +323,11 @@ async fn an_endless_response_body_is_capped_with_the_limit_and_the_request_named
 #[test]
 fn an_endless_response_body_ends_the_command_with_the_default_cap_or_the_timeout() {
     let port = endless_body_server();
-    let kc = kubeconfig("endless-bin", &format!("http://127.0.0.1:{port}"), TOKEN_USER);
+    let kc = kubeconfig(
+        "endless-bin",
+        &format!("http://127.0.0.1:{port}"),
+        TOKEN_USER,
+    );
     for timeout in ["0", "3s"] {
         let child = spawn(&[
             "list",

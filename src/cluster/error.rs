@@ -314,10 +314,11 @@ pub(crate) fn from_transport(
     url: &str,
     exec_plugin: Option<&super::exec_credential::ExecPlugin>,
 ) -> ClusterError {
-    let credentials = |auth: &kube::client::AuthError| match exec_plugin.and_then(|p| p.explain(auth)) {
-        Some(message) => ClusterError::Credentials { message },
-        None => credentials(auth),
-    };
+    let credentials =
+        |auth: &kube::client::AuthError| match exec_plugin.and_then(|p| p.explain(auth)) {
+            Some(message) => ClusterError::Credentials { message },
+            None => credentials(auth),
+        };
     if let kube::Error::Auth(auth) = err {
         return credentials(auth);
     }

@@ -163,7 +163,9 @@ fn parse_wrapper_args(args: &[String]) -> Option<WrapperArgs> {
 /// plugin's own exit code.
 pub fn run_wrapper(args: &[String]) -> ExitCode {
     let Some(opts) = parse_wrapper_args(args) else {
-        eprintln!("usage: kubectl-ds {WRAPPER_ARG} --timeout-ms MS --max-bytes N -- COMMAND [ARGS…]");
+        eprintln!(
+            "usage: kubectl-ds {WRAPPER_ARG} --timeout-ms MS --max-bytes N -- COMMAND [ARGS…]"
+        );
         return ExitCode::from(2);
     };
     let mut child = match Command::new(&opts.command)
@@ -188,7 +190,9 @@ pub fn run_wrapper(args: &[String]) -> ExitCode {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut buf = Vec::new();
-        let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+        let limit = u64::try_from(max_bytes)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
         let result = (&mut stdout).take(limit).read_to_end(&mut buf).map(|_| buf);
         let _ = tx.send(result);
     });

@@ -218,9 +218,8 @@ fn read_kubeconfig(path: &std::path::Path) -> Result<Kubeconfig, KubeconfigReadE
     if bytes.len() > MAX_KUBECONFIG_BYTES {
         return Err(KubeconfigReadError::TooLarge);
     }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        KubeconfigReadError::Kubeconfig("the file is not UTF-8 text".to_owned())
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| KubeconfigReadError::Kubeconfig("the file is not UTF-8 text".to_owned()))?;
     Kubeconfig::from_yaml(&text).map_err(|e| KubeconfigReadError::Kubeconfig(kubeconfig_error(&e)))
 }
 

@@ -117,8 +117,7 @@ pub async fn run(
         }
         Source::Live { .. } => {
             // No request (connecting and credentials included) outlasts --timeout.
-            let cluster =
-                super::connect(&super::with_requests_within(ctx, args.timeout)).await?;
+            let cluster = super::connect(&super::with_requests_within(ctx, args.timeout)).await?;
             let ns = match &ctx.namespace {
                 NamespaceScope::Explicit(ns) => ns.clone(),
                 _ => cluster.default_namespace().to_owned(),
