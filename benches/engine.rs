@@ -17,6 +17,8 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use jiff::Timestamp;
+use kubectl_ds::analysis::pods::{all_node_rows, pod_row, pods_on_node};
+use kubectl_ds::analysis::why_missing::DaemonSetState;
 use kubectl_ds::analysis::{Inventory, why_missing};
 use kubectl_ds::model::Snapshot;
 use kubectl_ds::snapshot::load_bytes;
@@ -90,6 +92,72 @@ fn loader(c: &mut Criterion, group: &str, sizes: &[(usize, usize)], per_node: bo
     g.finish();
 }
 
+/// Node counts of `pod --all-nodes` (one pod per node: the DaemonSet's);
+/// `KDS_BENCH_POD_NODES=1000,2000` replaces them.
+const POD_TABLE_NODES: [usize; 3] = [1_000, 4_000, 15_000];
+
+/// What `pod agent --all-nodes` computes: `Inventory::new`, the DaemonSet's state and a row per
+/// node (pod, status, verdict).
+fn pod_all_nodes(c: &mut Criterion) {
+    let nodes: Vec<usize> = match std::env::var("KDS_BENCH_POD_NODES") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .expect("KDS_BENCH_POD_NODES: comma-separated counts")
+            })
+            .collect(),
+        Err(_) => POD_TABLE_NODES.to_vec(),
+    };
+    let mut g = c.benchmark_group("pod_all_nodes/nodes");
+    g.sampling_mode(SamplingMode::Flat);
+    for n in nodes {
+        let snap: OnceCell<Snapshot> = OnceCell::new();
+        let now = now();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            let snap = snap.get_or_init(|| {
+                let json = support::snapshot_json(n, n);
+                load_bytes("bench", &json).expect("loads").snapshot
+            });
+            let ds = &snap.daemon_sets[0];
+            b.iter(|| {
+                let inv = Inventory::new(snap);
+                let state = DaemonSetState::new(&inv, ds);
+                black_box(all_node_rows(&inv, &state, ds, false, now))
+            });
+        });
+        // The loop `pod --all-nodes` ran before it grouped the pods once (kept for the
+        // comparison in docs/performance.md; quadratic, so only up to 4,000 nodes).
+        if n <= 4_000 {
+            g.bench_function(BenchmarkId::new("per_node_scan", n), |b| {
+                let snap = snap.get_or_init(|| {
+                    let json = support::snapshot_json(n, n);
+                    load_bytes("bench", &json).expect("loads").snapshot
+                });
+                let ds = &snap.daemon_sets[0];
+                b.iter(|| {
+                    let inv = Inventory::new(snap);
+                    let state = DaemonSetState::new(&inv, ds);
+                    let mut nodes: Vec<_> = snap.nodes.iter().collect();
+                    nodes.sort_by(|a, b| a.name().cmp(b.name()));
+                    let rows: Vec<_> = nodes
+                        .into_iter()
+                        .map(|node| {
+                            let pods = pods_on_node(&inv, ds, node.name());
+                            let verdict = state.judge(&inv, node, now);
+                            pod_row(node.name(), &pods, verdict.verdict.as_str(), now)
+                        })
+                        .collect();
+                    black_box(rows)
+                });
+            });
+        }
+    }
+    g.finish();
+}
+
 fn by_nodes() -> Vec<(usize, usize)> {
     let nodes: Vec<usize> = match std::env::var("KDS_BENCH_NODES") {
         Ok(list) => list
@@ -114,6 +182,7 @@ fn benches(c: &mut Criterion) {
     analysis(c, "why_missing/pods", &by_pods(), false);
     loader(c, "load_bytes/nodes", &by_nodes(), true);
     loader(c, "load_bytes/pods", &by_pods(), false);
+    pod_all_nodes(c);
 }
 
 criterion_group! {

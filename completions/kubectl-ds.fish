@@ -36,7 +36,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_needs_command" -s A -l all-namespaces -d 'Look in every namespace'
@@ -71,7 +71,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why-missing" -s A -l all-namespaces -d 'Look in every namespace'
@@ -92,7 +92,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand why" -s A -l all-namespaces -d 'Look in every namespace'
@@ -112,7 +112,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and not __fish_seen_subcommand_from status history undo restart help" -s A -l all-namespaces -d 'Look in every namespace'
@@ -140,7 +140,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from status" -l fail-fast -d 'Exit 3 as soon as a new pod is blocked (crash loop, image pull, mount failure)'
@@ -163,7 +163,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from history" -s A -l all-namespaces -d 'Look in every namespace'
@@ -187,7 +187,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s A -l all-namespaces -d 'Look in every namespace'
@@ -210,7 +210,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s A -l all-namespaces -d 'Look in every namespace'
@@ -245,7 +245,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand replace" -l all-outdated -d 'Replace every pod of an older revision'
@@ -268,7 +268,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand pod" -l all-nodes -d 'Every node: a node → pod table'
@@ -296,7 +296,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -l all-nodes -d 'Every node that has a pod, each line prefixed with `[node/NODE pod/POD/CONTAINER]`'
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand logs" -s f -l follow -d 'Stream the logs'
@@ -321,7 +321,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand exec" -s i -l stdin -d 'Pass stdin to the command'
@@ -344,7 +344,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand describe" -s A -l all-namespaces -d 'Look in every namespace'
@@ -365,7 +365,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand list" -s A -l all-namespaces -d 'Look in every namespace'
@@ -386,7 +386,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand ls" -s A -l all-namespaces -d 'Look in every namespace'
@@ -406,7 +406,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand version" -s A -l all-namespaces -d 'Look in every namespace'
@@ -426,7 +426,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand completion" -s A -l all-namespaces -d 'Look in every namespace'
@@ -452,7 +452,7 @@ sarif\t'SARIF 2.1.0, for CI systems (`check` only)'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l color -d 'When to use colour (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'On a terminal when NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l request-timeout -d 'How long to wait for one API request (e.g. 30s, 1m; 0 = no limit)' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l request-timeout -d 'How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit). Watches and `logs --follow` streams are not limited by it' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s f -l from-file -d 'Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump --output-directory`. Repeatable' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -l now -d 'Judge as of this time (RFC 3339, e.g. 2026-11-28T10:00:00Z): ages, "2m ago" and minReadySeconds. Default: the clock; with --from-file, the newest time in the saved objects' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand check" -s A -l all-namespaces -d 'Look in every namespace'

@@ -55,8 +55,9 @@ pub struct GlobalArgs {
     /// When to use colour (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
-    /// How long to wait for one API request (e.g. 30s, 1m; 0 = no limit).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    /// How long to wait for one API request, connecting included (e.g. 30s, 1m; 0 = no limit).
+    /// Watches and `logs --follow` streams are not limited by it.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
     pub request_timeout: std::time::Duration,
     /// Analyse saved objects instead of a live cluster: a file (JSON or YAML, one object, a List
     /// or several documents), "-" for stdin, or a directory such as `kubectl cluster-info dump

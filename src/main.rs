@@ -7,9 +7,22 @@ use kubectl_ds::cli::Cli;
 use kubectl_ds::render::safe::Safe;
 
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The exec credential plugin wrapper (see `cluster::exec_credential`): never in `--help`.
+    // Kubeconfig commands are YAML strings, so UTF-8; arguments are read as OS strings so that
+    // no argument of any other command can make this check panic.
+    if args
+        .get(1)
+        .is_some_and(|a| a.as_os_str() == kubectl_ds::cluster::exec_credential::WRAPPER_ARG)
+    {
+        let rest: Vec<String> = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return kubectl_ds::cluster::exec_credential::run_wrapper(&rest);
+    }
     // Completion requests are read word for word, before clap (which would take the typed
     // global flags for ours), and always exit 0: kubectl drops the answer of a failed run.
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(words) = kubectl_ds::commands::complete::request_words(&args) {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());

@@ -9,14 +9,15 @@
 //! (terminating, then finished) are kept after those, in the same order, so `logs` and `describe`
 //! can still reach a pod that is going away when it is the only one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::Inventory;
 use super::age::human_duration;
-use crate::model::{DaemonSet, Pod, PodSpec};
+use super::why_missing::DaemonSetState;
+use crate::model::{DaemonSet, Node, Pod, PodSpec};
 
 /// The label carrying a pod's revision hash.
 pub const REVISION_LABEL: &str = "controller-revision-hash";
@@ -60,6 +61,46 @@ pub fn pods_on_node<'a>(inv: &Inventory<'a>, ds: &DaemonSet, node: &str) -> Vec<
         .collect();
     sort_for_node(&mut pods);
     pods
+}
+
+/// The DaemonSet's pods by the node they belong to, each list as [`pods_on_node`] orders it: one
+/// pass over the pods, for commands that look at every node.
+pub fn pods_by_node<'a>(inv: &Inventory<'a>, ds: &DaemonSet) -> HashMap<&'a str, Vec<&'a Pod>> {
+    let mut by_node: HashMap<&'a str, Vec<&'a Pod>> = HashMap::new();
+    for pod in inv.daemon_set_pods(ds) {
+        if let Some(node) = pod.target_node() {
+            by_node.entry(node).or_default().push(pod);
+        }
+    }
+    for pods in by_node.values_mut() {
+        sort_for_node(pods);
+    }
+    by_node
+}
+
+/// The rows of `pod --all-nodes`: every node by name, with its pod (or none) and verdict. Nodes
+/// that should not run the pod and have none are left out unless `with_excluded` (`-o wide`).
+/// Linear in nodes and pods: the pods are grouped by node once.
+pub fn all_node_rows(
+    inv: &Inventory,
+    state: &DaemonSetState,
+    ds: &DaemonSet,
+    with_excluded: bool,
+    now: Timestamp,
+) -> Vec<PodRow> {
+    let by_node = pods_by_node(inv, ds);
+    let mut nodes: Vec<&Node> = inv.snapshot.nodes.iter().collect();
+    nodes.sort_by(|a, b| a.name().cmp(b.name()));
+    let mut rows = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let pods = by_node.get(node.name()).map_or(&[][..], Vec::as_slice);
+        let verdict = state.judge(inv, node, now);
+        if pods.is_empty() && !with_excluded && verdict.verdict == super::Verdict::Excluded {
+            continue;
+        }
+        rows.push(pod_row(node.name(), pods, verdict.verdict.as_str(), now));
+    }
+    rows
 }
 
 /// The pod of the DaemonSet on `node`: the one the controller keeps (see the module docs).
@@ -326,6 +367,39 @@ pub fn pod_row(node: &str, pods: &[&Pod], verdict: &str, now: Timestamp) -> PodR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_node_rows_match_the_per_node_lookup_on_every_fixture_daemon_set() {
+        let text = include_str!("../../tests/fixtures/demo/cluster.yaml");
+        let snapshot = crate::snapshot::load_bytes("cluster.yaml", text.as_bytes())
+            .unwrap()
+            .snapshot;
+        let now: Timestamp = "2026-11-02T08:00:00Z".parse().unwrap();
+        let inv = Inventory::new(&snapshot);
+        let mut compared = 0;
+        for ds in &snapshot.daemon_sets {
+            let state = DaemonSetState::new(&inv, ds);
+            for with_excluded in [false, true] {
+                let rows = all_node_rows(&inv, &state, ds, with_excluded, now);
+                let mut nodes: Vec<&Node> = snapshot.nodes.iter().collect();
+                nodes.sort_by(|a, b| a.name().cmp(b.name()));
+                let expected: Vec<PodRow> = nodes
+                    .into_iter()
+                    .filter_map(|node| {
+                        let pods = pods_on_node(&inv, ds, node.name());
+                        let verdict = state.judge(&inv, node, now).verdict;
+                        let shown = !pods.is_empty()
+                            || with_excluded
+                            || verdict != crate::analysis::Verdict::Excluded;
+                        shown.then(|| pod_row(node.name(), &pods, verdict.as_str(), now))
+                    })
+                    .collect();
+                assert_eq!(rows, expected, "{}", ds.metadata.name);
+                compared += rows.iter().filter(|r| r.pod.is_some()).count();
+            }
+        }
+        assert!(compared > 0, "the fixture has pods to compare");
+    }
     use crate::model::{ContainerSpec, ContainerState, ContainerStatus, StateDetail};
 
     fn containers(names: &[&str]) -> PodSpec {

@@ -75,6 +75,17 @@ pub enum ClusterError {
         /// What was attempted and the API's message.
         message: String,
     },
+    /// An answer larger than the client reads into memory.
+    #[error(
+        "the answer to {request} is larger than {} (the limit for one API response); the server or a proxy in between sent more than a list page can hold",
+        super::exec_credential::byte_size(*.limit)
+    )]
+    TooLarge {
+        /// `METHOD path`.
+        request: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A successful answer that could not be read.
     #[error("unexpected answer to {request}: {cause}")]
     Decode {
@@ -296,12 +307,18 @@ pub(crate) fn from_status(op: &Op, code: u16, body: &[u8]) -> ClusterError {
     }
 }
 
-/// The error for a request that got no HTTP answer.
+/// The error for a request that got no HTTP answer. `exec_plugin` is the credential plugin in
+/// use (its limits word the error when the wrapper stopped it).
 pub(crate) fn from_transport(
     err: &kube::Error,
     url: &str,
-    timeout: Option<Duration>,
+    exec_plugin: Option<&super::exec_credential::ExecPlugin>,
 ) -> ClusterError {
+    let credentials =
+        |auth: &kube::client::AuthError| match exec_plugin.and_then(|p| p.explain(auth)) {
+            Some(message) => ClusterError::Credentials { message },
+            None => credentials(auth),
+        };
     if let kube::Error::Auth(auth) = err {
         return credentials(auth);
     }
@@ -314,34 +331,21 @@ pub(crate) fn from_transport(
         if let Some(kube::Error::Auth(auth)) = e.downcast_ref::<kube::Error>() {
             return credentials(auth);
         }
+        // Our own connect bounds carry their figure.
+        if let Some(timeout) = e.downcast_ref::<super::transport::ConnectTimeout>() {
+            return ClusterError::Unreachable {
+                url: url.to_owned(),
+                cause: timeout.to_string(),
+            };
+        }
         source = e.source();
     }
-    if is_timeout(err) {
-        return ClusterError::Timeout {
-            timeout: timeout.unwrap_or_default(),
-        };
-    }
+    // Any other timeout (the operating system's) is worded by its own cause, never with a
+    // figure this program did not set.
     ClusterError::Unreachable {
         url: url.to_owned(),
         cause: transport_cause(err),
     }
-}
-
-/// True when the chain holds a timed-out I/O error (hyper-timeout's connect or read timeout).
-fn is_timeout(err: &(dyn StdError + 'static)) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = Some(err);
-    while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::TimedOut
-        {
-            return true;
-        }
-        if e.is::<tokio::time::error::Elapsed>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
 
 /// The causes of a transport error, outermost wrappers dropped and repeats removed:

@@ -6,10 +6,12 @@
 //! timeout, retries reads on 429/5xx, and turns failures into one clear [`ClusterError`] line.
 
 mod error;
+pub mod exec_credential;
 mod outage;
 pub mod pods;
 mod replace;
 mod selector;
+pub mod transport;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -31,6 +33,17 @@ use error::Op;
 /// Objects per list page.
 pub const PAGE_SIZE: u32 = 500;
 
+/// The default of `--request-timeout`: how long one request (connect, answer and body) may take.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest response body read into memory (a list page holds at most [`PAGE_SIZE`]
+/// objects; 500 large nodes or pods are a few tens of MiB).
+pub const MAX_RESPONSE_BYTES: usize = 128 * 1024 * 1024;
+
+/// The largest kubeconfig file read (they are a few KiB; this catches `/dev/zero` and
+/// mistakes such as a dump passed as `--kubeconfig`).
+pub const MAX_KUBECONFIG_BYTES: usize = 16 * 1024 * 1024;
+
 /// The field manager recorded for this tool's writes.
 pub const FIELD_MANAGER: &str = "kubectl-ds";
 
@@ -43,6 +56,8 @@ pub struct ConnectOptions {
     pub context: Option<String>,
     /// `--request-timeout`: the limit for each request (connect and answer).
     pub request_timeout: Option<Duration>,
+    /// Bounds on the TCP dial and the TLS handshake.
+    pub connect_limits: transport::ConnectLimits,
     /// `-v`: one stderr line per request.
     pub verbose: bool,
 }
@@ -75,6 +90,8 @@ pub struct Cluster {
     server_url: Option<String>,
     verbose: bool,
     request_timeout: Option<Duration>,
+    max_response_bytes: usize,
+    exec_plugin: Option<exec_credential::ExecPlugin>,
     retry: RetryPolicy,
     requests: AtomicUsize,
     outage: outage::Outage,
@@ -102,25 +119,43 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Cluster> {
         cluster: None,
         user: None,
     };
-    let mut config = if let Some(path) = &opts.kubeconfig {
-        let kubeconfig = Kubeconfig::read_from(path).map_err(|e| {
+    let plugin_timeout = opts
+        .request_timeout
+        .unwrap_or(exec_credential::PLUGIN_TIMEOUT_WITHOUT_REQUEST_TIMEOUT);
+    let mut exec_plugin = None;
+    let mut wrap = |kubeconfig: &mut Kubeconfig| {
+        if let Ok(exe) = std::env::current_exe() {
+            exec_plugin = exec_credential::wrap_plugins(
+                kubeconfig,
+                opts.context.as_deref(),
+                &exe,
+                plugin_timeout,
+                exec_credential::MAX_PLUGIN_OUTPUT,
+            );
+        }
+    };
+    let config = if let Some(path) = &opts.kubeconfig {
+        let mut kubeconfig = read_kubeconfig(path).map_err(|e| {
             anyhow::anyhow!(
-                "cannot load kubeconfig {}: {}",
-                path.display(),
-                kubeconfig_error(&e)
+                "cannot load kubeconfig {}: {e}",
+                crate::render::safe::escape(&path.display().to_string())
             )
         })?;
+        wrap(&mut kubeconfig);
         kube::Config::from_custom_kubeconfig(kubeconfig, &kc_opts)
             .await
             .map_err(|e| {
                 anyhow::anyhow!(
                     "cannot use kubeconfig {}: {}",
-                    path.display(),
+                    crate::render::safe::escape(&path.display().to_string()),
                     kubeconfig_error(&e)
                 )
             })?
     } else if opts.context.is_some() || default_kubeconfig_exists() {
-        kube::Config::from_kubeconfig(&kc_opts)
+        let mut kubeconfig = read_default_kubeconfig()
+            .map_err(|e| anyhow::anyhow!("cannot use the kubeconfig: {e}"))?;
+        wrap(&mut kubeconfig);
+        kube::Config::from_custom_kubeconfig(kubeconfig, &kc_opts)
             .await
             .map_err(|e| anyhow::anyhow!("cannot use the kubeconfig: {}", kubeconfig_error(&e)))?
     } else {
@@ -131,23 +166,20 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Cluster> {
             )
         })?
     };
-    if let Some(timeout) = opts.request_timeout {
-        config.connect_timeout = Some(timeout);
-        config.read_timeout = Some(timeout);
-        config.write_timeout = Some(timeout);
-        config.reset_reader_on_write = true;
-    }
-    // Retries are ours: for reads only, and counted and logged.
-    config.default_retry = false;
     let server_url = without_user_info(config.cluster_url.to_string().trim_end_matches('/'));
     let default_namespace = config.default_namespace.clone();
-    let client = kube::Client::try_from(config).map_err(|e| match &e {
-        kube::Error::Auth(_) => anyhow::Error::new(error::from_transport(&e, &server_url, None)),
+    // Retries are ours (for reads only, counted and logged), and so are the timeouts: the stack
+    // is built in `transport` with dial and TLS bounds; each request is bounded in `send_once`.
+    let client = transport::client(&config, opts.connect_limits).map_err(|e| match &e {
+        kube::Error::Auth(_) => {
+            anyhow::Error::new(error::from_transport(&e, &server_url, exec_plugin.as_ref()))
+        }
         _ => anyhow::anyhow!("cannot set up the connection to {server_url}: {e}"),
     })?;
     let mut cluster = Cluster::from_client(client, &default_namespace, opts.verbose);
     cluster.server_url = Some(server_url);
     cluster.request_timeout = opts.request_timeout;
+    cluster.exec_plugin = exec_plugin;
     Ok(cluster)
 }
 
@@ -158,11 +190,80 @@ pub fn kubeconfig_contexts(
     path: Option<&std::path::Path>,
 ) -> Option<(Vec<String>, Option<String>)> {
     let kubeconfig = match path {
-        Some(path) => Kubeconfig::read_from(path).ok()?,
-        None => Kubeconfig::read().ok()?,
+        Some(path) => read_kubeconfig(path).ok()?,
+        None => read_default_kubeconfig().ok()?,
     };
     let names = kubeconfig.contexts.into_iter().map(|c| c.name).collect();
     Some((names, kubeconfig.current_context))
+}
+
+/// Why a kubeconfig file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+enum KubeconfigReadError {
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error(
+        "the file is larger than {} (the limit for a kubeconfig; is it the right file?)",
+        exec_credential::byte_size(MAX_KUBECONFIG_BYTES)
+    )]
+    TooLarge,
+    #[error("{0}")]
+    Kubeconfig(String),
+}
+
+/// Reads one kubeconfig file, at most [`MAX_KUBECONFIG_BYTES`] of it. Relative paths in a
+/// regular file are resolved against its directory (kube's own reader does that).
+fn read_kubeconfig(path: &std::path::Path) -> Result<Kubeconfig, KubeconfigReadError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(KubeconfigReadError::Io)?;
+    let limit = u64::try_from(MAX_KUBECONFIG_BYTES).unwrap_or(u64::MAX);
+    if meta.is_file() {
+        if meta.len() > limit {
+            return Err(KubeconfigReadError::TooLarge);
+        }
+        return Kubeconfig::read_from(path)
+            .map_err(|e| KubeconfigReadError::Kubeconfig(kubeconfig_error(&e)));
+    }
+    // A device, a FIFO or a process substitution: read it once, capped.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(KubeconfigReadError::Io)?;
+    if bytes.len() > MAX_KUBECONFIG_BYTES {
+        return Err(KubeconfigReadError::TooLarge);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| KubeconfigReadError::Kubeconfig("the file is not UTF-8 text".to_owned()))?;
+    Kubeconfig::from_yaml(&text).map_err(|e| KubeconfigReadError::Kubeconfig(kubeconfig_error(&e)))
+}
+
+/// `KUBECONFIG` (its files merged, in order) or `~/.kube/config`, each file capped.
+fn read_default_kubeconfig() -> Result<Kubeconfig, String> {
+    let paths: Vec<PathBuf> = match std::env::var_os("KUBECONFIG") {
+        Some(value) => std::env::split_paths(&value)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        None => Vec::new(),
+    };
+    let paths = if paths.is_empty() {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .ok_or_else(|| "cannot find the home directory for ~/.kube/config".to_owned())?;
+        vec![home.join(".kube").join("config")]
+    } else {
+        paths
+    };
+    let mut merged = Kubeconfig::default();
+    for path in &paths {
+        let next = read_kubeconfig(path).map_err(|e| {
+            format!(
+                "{}: {e}",
+                crate::render::safe::escape(&path.display().to_string())
+            )
+        })?;
+        merged = merged.merge(next).map_err(|e| kubeconfig_error(&e))?;
+    }
+    Ok(merged)
 }
 
 /// True when `KUBECONFIG` is set or `~/.kube/config` exists (kubectl then never falls back to
@@ -309,6 +410,8 @@ impl Cluster {
             server_url: None,
             verbose,
             request_timeout: None,
+            max_response_bytes: MAX_RESPONSE_BYTES,
+            exec_plugin: None,
             retry: RetryPolicy::default(),
             requests: AtomicUsize::new(0),
             outage: outage::Outage::new(OUTAGE_BUDGET),
@@ -319,6 +422,13 @@ impl Cluster {
     #[must_use]
     pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Cluster {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body read (tests use small ones).
+    #[must_use]
+    pub fn with_response_limit(mut self, max_bytes: usize) -> Cluster {
+        self.max_response_bytes = max_bytes;
         self
     }
 
@@ -743,16 +853,26 @@ impl Cluster {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let body = res.into_body().collect_bytes().await?;
+            let body = read_capped(res.into_body(), self.max_response_bytes).await?;
             self.outage.answered();
-            Ok::<_, kube::Error>((status, retry_after, Vec::from(body)))
+            Ok::<_, ReadError>((status, retry_after, body))
+        };
+        let too_large = |limit: usize| ClusterError::TooLarge {
+            request: format!("{method} {target}"),
+            limit,
         };
         let result = match self.request_timeout {
             Some(limit) => match tokio::time::timeout(limit, exchange).await {
-                Ok(r) => r.map_err(|e| self.transport_error(&e)),
+                Ok(Ok(answer)) => Ok(answer),
+                Ok(Err(ReadError::Kube(e))) => Err(self.transport_error(&e)),
+                Ok(Err(ReadError::TooLarge(n))) => Err(too_large(n)),
                 Err(_) => Err(ClusterError::Timeout { timeout: limit }),
             },
-            None => exchange.await.map_err(|e| self.transport_error(&e)),
+            None => match exchange.await {
+                Ok(answer) => Ok(answer),
+                Err(ReadError::Kube(e)) => Err(self.transport_error(&e)),
+                Err(ReadError::TooLarge(n)) => Err(too_large(n)),
+            },
         };
         if self.verbose {
             let ms = start.elapsed().as_millis();
@@ -769,8 +889,35 @@ impl Cluster {
             .server_url
             .as_deref()
             .unwrap_or("the configured address");
-        error::from_transport(e, url, self.request_timeout)
+        error::from_transport(e, url, self.exec_plugin.as_ref())
     }
+}
+
+/// A response body that could not be read, or was larger than allowed.
+enum ReadError {
+    Kube(kube::Error),
+    TooLarge(usize),
+}
+
+impl From<kube::Error> for ReadError {
+    fn from(e: kube::Error) -> ReadError {
+        ReadError::Kube(e)
+    }
+}
+
+/// The body, frame by frame, refusing more than `limit` bytes (the server may send without end).
+async fn read_capped(mut body: Body, limit: usize) -> Result<Vec<u8>, ReadError> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            if bytes.len().saturating_add(data.len()) > limit {
+                return Err(ReadError::TooLarge(limit));
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(bytes)
 }
 
 /// A fresh copy of a request (for retries): method, URI, headers and body.

@@ -102,7 +102,17 @@ impl Cluster {
         if self.verbose {
             eprintln!("I GET {}", with_query(&path, &query));
         }
-        let reader = match self.client.request_stream(req).await {
+        // Opening the stream (up to the answer's headers) is a request like any other; the
+        // stream itself is not bounded (`--follow` may wait for lines as long as it likes).
+        let opening = self.client.request_stream(req);
+        let opened = match self.request_timeout {
+            Some(limit) => match tokio::time::timeout(limit, opening).await {
+                Ok(result) => result,
+                Err(_) => return Err(ClusterError::Timeout { timeout: limit }.into()),
+            },
+            None => opening.await,
+        };
+        let reader = match opened {
             Ok(r) => Box::pin(r),
             Err(kube::Error::Api(status)) => {
                 let body = serde_json::to_vec(&*status).unwrap_or_default();
@@ -176,7 +186,16 @@ impl Cluster {
         if self.verbose {
             eprintln!("I POST upgrade /api/v1/namespaces/{ns}/pods/{name}/exec");
         }
-        let mut attached = match api.exec(name, command.to_vec(), &params).await {
+        // Opening the session is bounded like any request; the session itself is not.
+        let opening = api.exec(name, command.to_vec(), &params);
+        let opened = match self.request_timeout {
+            Some(limit) => match tokio::time::timeout(limit, opening).await {
+                Ok(result) => result,
+                Err(_) => return Err(ClusterError::Timeout { timeout: limit }.into()),
+            },
+            None => opening.await,
+        };
+        let mut attached = match opened {
             Ok(a) => a,
             Err(kube::Error::Api(status)) => {
                 let body = serde_json::to_vec(&*status).unwrap_or_default();

@@ -24,6 +24,8 @@ const WATCH_SECONDS: u32 = 290;
 /// Consecutive failures to open a watch before giving up (a lost server is waited for instead,
 /// within the outage budget).
 const MAX_OPEN_FAILURES: u32 = 6;
+/// How long past its `timeoutSeconds` a watch request may stay open before it is taken as dead.
+const WATCH_OVERDUE: Duration = Duration::from_secs(30);
 /// The wait after a dropped watch before it is reopened.
 const RESUME_DELAY: Duration = Duration::from_millis(500);
 
@@ -191,7 +193,18 @@ impl<T: Watched> Watch<'_, T> {
             let Some(stream) = self.stream.as_mut() else {
                 continue;
             };
-            match stream.next().await {
+            // The server ends each watch request after WATCH_SECONDS; one that stays open well past
+            // that (a server or proxy gone silent) is dropped and resumed, so a watch is never
+            // stuck on a dead connection.
+            let overdue = tokio::time::Instant::from_std(
+                self.opened + Duration::from_secs(u64::from(WATCH_SECONDS)) + WATCH_OVERDUE,
+            );
+            let Ok(next) = tokio::time::timeout_at(overdue, stream.next()).await else {
+                self.log("the watch outlived its timeoutSeconds without an end; resuming");
+                self.stream = None;
+                continue;
+            };
+            match next {
                 None => {
                     // The server ended the request (timeoutSeconds): resume where we are, but
                     // not in a tight loop when something ends every request at once.

@@ -651,6 +651,7 @@ async fn lookup(wanted: &Wanted, scope: &Scope, bound: Duration) -> anyhow::Resu
         context: scope.context.clone(),
         request_timeout: Some(bound),
         verbose: false,
+        connect_limits: crate::cluster::transport::ConnectLimits::default(),
     })
     .await?
     .with_retry(crate::cluster::RetryPolicy {

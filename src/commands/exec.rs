@@ -2,7 +2,7 @@
 //! command's exit code becomes ours. `-i` passes stdin; `-i -t` on a terminal asks for a TTY
 //! and puts our terminal in raw mode (kubectl's rules, see [`tty`]).
 
-mod tty;
+pub(crate) mod tty;
 
 use std::io::{Read, Write};
 use std::pin::Pin;

@@ -130,6 +130,7 @@ pub async fn connect(ctx: &Context) -> anyhow::Result<crate::cluster::Cluster> {
         kubeconfig: kubeconfig.clone(),
         context: context.clone(),
         request_timeout: ctx.request_timeout,
+        connect_limits: crate::cluster::transport::ConnectLimits::default(),
         verbose: ctx.verbose,
     })
     .await
@@ -210,4 +211,14 @@ pub fn ensure_answerable(
 ) -> anyhow::Result<()> {
     crate::analysis::input::check_daemon_set(snapshot, ds, origin(ctx))?;
     Ok(())
+}
+
+/// `ctx` with each request bounded by `limit` too (a command's `--timeout`, 0 = none): no single
+/// request, connecting and credentials included, may outlast the command's own limit.
+pub(crate) fn with_requests_within(ctx: &Context, limit: std::time::Duration) -> Context {
+    let mut bounded = ctx.clone();
+    if !limit.is_zero() {
+        bounded.request_timeout = Some(ctx.request_timeout.map_or(limit, |t| t.min(limit)));
+    }
+    bounded
 }

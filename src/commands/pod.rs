@@ -7,7 +7,7 @@ use super::why_missing::fetch_for_daemon_set;
 use super::{connect, offline_snapshot, suggest};
 use crate::Outcome;
 use crate::analysis::Inventory;
-use crate::analysis::pods::{DaemonSetPods, PodRow, pod_row, pods_on_node};
+use crate::analysis::pods::{DaemonSetPods, PodRow, all_node_rows, pod_row, pods_on_node};
 use crate::analysis::why_missing::DaemonSetState;
 use crate::cli::PodArgs;
 use crate::cluster::Cluster;
@@ -98,37 +98,32 @@ pub async fn run(ctx: &Context, args: &PodArgs, out: &mut dyn Write) -> anyhow::
     let inv = Inventory::new(snapshot);
     let state = DaemonSetState::new(&inv, ds);
     let wide = ctx.output == OutputFormat::Wide;
-    let nodes: Vec<&Node> = if args.all_nodes {
-        let mut all: Vec<&Node> = snapshot.nodes.iter().collect();
-        all.sort_by(|a, b| a.name().cmp(b.name()));
-        all
+    let mut missing: Vec<String> = Vec::new();
+    let mut rows: Vec<PodRow> = if args.all_nodes {
+        // One pass over the pods for all nodes (linear; a per-node scan was quadratic).
+        all_node_rows(&inv, &state, ds, wide, ctx.now)
     } else {
-        args.nodes
+        let nodes = args
+            .nodes
             .iter()
             .map(|n| find_node(snapshot, n))
-            .collect::<anyhow::Result<_>>()?
-    };
-    let mut rows: Vec<PodRow> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
-    for node in nodes {
-        let pods = pods_on_node(&inv, ds, node.name());
-        let verdict = state.judge(&inv, node, ctx.now);
-        if pods.is_empty() {
-            if args.all_nodes {
-                if !wide && verdict.verdict == crate::analysis::Verdict::Excluded {
-                    continue;
-                }
-            } else {
+            .collect::<anyhow::Result<Vec<&Node>>>()?;
+        let mut rows = Vec::new();
+        for node in nodes {
+            let pods = pods_on_node(&inv, ds, node.name());
+            let verdict = state.judge(&inv, node, ctx.now);
+            if pods.is_empty() {
                 missing.push(no_pod_message(&inv, &state, ds, node, ctx));
             }
+            rows.push(pod_row(
+                node.name(),
+                &pods,
+                verdict.verdict.as_str(),
+                ctx.now,
+            ));
         }
-        rows.push(pod_row(
-            node.name(),
-            &pods,
-            verdict.verdict.as_str(),
-            ctx.now,
-        ));
-    }
+        rows
+    };
     if !args.all_nodes && !matches!(ctx.output, OutputFormat::Json | OutputFormat::Yaml) {
         rows.retain(|r| r.pod.is_some());
     }

@@ -109,6 +109,13 @@ impl Drop for RawMode {
     }
 }
 
+/// Puts back the settings saved when raw mode was entered, if it is on: for a process that ends
+/// without unwinding (a forced exit after Ctrl-C).
+pub(crate) fn restore_now() {
+    #[cfg(unix)]
+    imp::restore();
+}
+
 /// Terminal sizes as (width, height): the current one first, then one per SIGWINCH. Empty when
 /// stdout is not a terminal (kubectl then sends none).
 ///

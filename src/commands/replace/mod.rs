@@ -117,7 +117,8 @@ pub async fn run(
             ReplaceReport::from_plan(&plan, DryRun::Client, req.canary, ctx.now)
         }
         Source::Live { .. } => {
-            let cluster = super::connect(ctx).await?;
+            // No request (connecting and credentials included) outlasts --timeout.
+            let cluster = super::connect(&super::with_requests_within(ctx, args.timeout)).await?;
             let ns = match &ctx.namespace {
                 NamespaceScope::Explicit(ns) => ns.clone(),
                 _ => cluster.default_namespace().to_owned(),
@@ -131,6 +132,8 @@ pub async fn run(
             });
             // Let the listener register before anything is deleted.
             tokio::task::yield_now().await;
+            // From here the first Ctrl-C is ours (finish the batch); see `watch_interrupts`.
+            let _owned = InterruptOwned::claim();
             let stderr = std::io::stderr();
             let mut sink: Box<dyn Progress> = if stderr.is_terminal() {
                 Box::new(progress::Live::new(stderr, ctx.color))
@@ -194,4 +197,20 @@ fn write(ctx: &Context, report: &ReplaceReport, out: &mut dyn Write) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// Marks the first Ctrl-C as handled by `replace` while alive (see `crate::watch_interrupts`).
+struct InterruptOwned;
+
+impl InterruptOwned {
+    fn claim() -> InterruptOwned {
+        crate::COMMAND_HANDLES_INTERRUPT.store(true, std::sync::atomic::Ordering::SeqCst);
+        InterruptOwned
+    }
+}
+
+impl Drop for InterruptOwned {
+    fn drop(&mut self) {
+        crate::COMMAND_HANDLES_INTERRUPT.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }

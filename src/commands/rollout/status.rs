@@ -22,6 +22,9 @@ use crate::render::{self, rollout::StatusView};
 
 /// Batches watch events arriving within this window into one evaluation.
 const SETTLE: Duration = Duration::from_millis(150);
+/// After `--timeout`, how long the watch has to print its last status before the command is
+/// ended regardless.
+const FINISH_GRACE: Duration = Duration::from_secs(1);
 /// Nodes, revisions and events are re-read at most this often (more often only when the
 /// DaemonSet's generation moves).
 const CONTEXT_REFRESH: Duration = Duration::from_secs(5);
@@ -52,13 +55,28 @@ pub async fn run(
             Ok(outcome(&status))
         }
         Source::Live { .. } => {
-            let cluster = connect(ctx).await?;
-            let ns = live_namespace(ctx, &cluster);
-            let terminal =
-                std::io::stdout().is_terminal() && std::env::var("TERM").as_deref() != Ok("dumb");
-            let result = run_live(ctx, args, &cluster, &ns, terminal, out).await;
-            crate::commands::log_request_count(ctx, &cluster);
-            result
+            // --timeout bounds the whole command, connecting included: each request, and the
+            // whole (with a moment to print the last status when the watch times out itself).
+            let ctx = &crate::commands::with_requests_within(ctx, args.timeout);
+            let live = async {
+                let cluster = connect(ctx).await?;
+                let ns = live_namespace(ctx, &cluster);
+                let terminal = std::io::stdout().is_terminal()
+                    && std::env::var("TERM").as_deref() != Ok("dumb");
+                let result = run_live(ctx, args, &cluster, &ns, terminal, out).await;
+                crate::commands::log_request_count(ctx, &cluster);
+                result
+            };
+            if args.timeout.is_zero() {
+                return live.await;
+            }
+            match tokio::time::timeout(args.timeout.saturating_add(FINISH_GRACE), live).await {
+                Ok(result) => result,
+                Err(_) => Err(anyhow::anyhow!(
+                    "timed out after {} waiting for the rollout status of daemon set {name:?}: the API server did not answer in time",
+                    cluster::format_duration(args.timeout)
+                )),
+            }
         }
     }
 }
