@@ -988,10 +988,25 @@ mod tests {
         assert_eq!(snapshot.pods[0].spec.overhead.get("cpu"), 2000);
     }
 
+    /// The document start lines [`DocumentLines`] finds in `text` fed `chunk` bytes at a time.
+    fn document_lines(text: &str, chunk: usize) -> Vec<usize> {
+        DOC_LINES.with_borrow_mut(Vec::clear);
+        let mut lines = DocumentLines::default();
+        for part in text.as_bytes().chunks(chunk) {
+            lines.feed(part);
+        }
+        if !lines.head.is_empty() {
+            lines.end_line();
+        }
+        DOC_LINES.with_borrow(Clone::clone)
+    }
+
     #[test]
     fn document_lines_skip_comments_and_empty_documents() {
-        let text = "# head\n---\napiVersion: v1\nkind: A\n---\n# only a comment\n---\n\nkind: B\n--- {kind: C}\n";
-        assert_eq!(document_lines(text), vec![3, 9, 10]);
+        let text = "# head\n---\napiVersion: v1\nkind: A\n---\n# only a comment\n---\n\nkind: B\n--- {kind: C}";
+        for chunk in [1, 3, 7, 4096] {
+            assert_eq!(document_lines(text, chunk), vec![3, 9, 10], "chunk {chunk}");
+        }
     }
 
     #[test]
