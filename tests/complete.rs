@@ -89,6 +89,7 @@ fn subcommands_with_aliases_and_descriptions() {
             "ls",
             "version",
             "completion",
+            "check",
             "help"
         ]
     );
@@ -220,7 +221,7 @@ fn flag_names_and_value_enums() {
     assert_eq!(directive, ":4");
     assert_eq!(
         offline(&["-o", ""]).0,
-        ["table", "wide", "json", "yaml", "name"]
+        ["table", "wide", "json", "yaml", "name", "sarif"]
     );
     assert_eq!(
         offline(&["rollout", "restart", "agent", "--dry-run="]).0,

@@ -840,7 +840,7 @@ mod tests {
         assert_eq!(undo.scope.daemonset.as_deref(), Some("agent"));
         assert_eq!(
             fixed(&["-o", ""]),
-            ["table", "wide", "json", "yaml", "name"]
+            ["table", "wide", "json", "yaml", "name", "sarif"]
         );
     }
 
