@@ -1342,7 +1342,16 @@ async fn insufficient_cpu_and_pods_agree_with_the_scheduler() -> Result<()> {
             "Insufficient cpu",
         ),
         (1, "cpu", "300m", "200m", "200m", vec![], "Insufficient cpu"),
-        (2, "pods", "1", "0", "2", vec![], "Too many pods"),
+        // The pods limit names the pods that fill the node (issue #14, item 17).
+        (
+            2,
+            "pods",
+            "1",
+            "0",
+            "2",
+            vec![format!("{ns}/slot-1"), format!("{ns}/slot-2")],
+            "Too many pods",
+        ),
     ];
     for (i, resource, requested, available, allocatable, holders, words) in cases {
         let e = j.node(&nodes[i]);
