@@ -6,7 +6,8 @@
 //! rolled out" — a false "healthy". These checks say instead what the input lacks and how to
 //! save it, and the command ends with an error.
 
-use crate::model::{DaemonSet, Snapshot};
+use super::inventory::Inventory;
+use crate::model::DaemonSet;
 
 /// Where the objects came from: what their absence means differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,16 +57,13 @@ pub enum InputGap {
     NoSavedDaemonSets,
 }
 
-/// Whether `snapshot` can answer questions about `ds` node by node.
+/// Whether the objects of `inv` can answer questions about `ds` node by node.
 ///
 /// # Errors
 /// The first [`InputGap`] found: no nodes (saved input, or live while the status says some
 /// should run the pod), or a saved input without the pods its status counts.
-pub fn check_daemon_set(
-    snapshot: &Snapshot,
-    ds: &DaemonSet,
-    origin: Origin,
-) -> Result<(), InputGap> {
+pub fn check_daemon_set(inv: &Inventory, ds: &DaemonSet, origin: Origin) -> Result<(), InputGap> {
+    let snapshot = inv.snapshot;
     let key = format!("{}/{}", ds.metadata.namespace, ds.metadata.name);
     if snapshot.nodes.is_empty() {
         match origin {
@@ -88,8 +86,10 @@ pub fn check_daemon_set(
             .status
             .current_number_scheduled
             .saturating_add(ds.status.number_misscheduled);
+        // The pods the analysis would judge (controller reference and selector, as the
+        // controller claims them); an empty selector claims none and is warned about elsewhere.
         let selects = ds.spec.selector.as_ref().is_some_and(|s| !s.is_empty());
-        if scheduled > 0 && selects && !snapshot.pods.iter().any(|p| owned_by(p, ds)) {
+        if scheduled > 0 && selects && inv.daemon_set_pods(ds).is_empty() {
             return Err(InputGap::NoSavedPods {
                 daemon_set: key,
                 namespace: ds.metadata.namespace.clone(),
@@ -100,45 +100,32 @@ pub fn check_daemon_set(
     Ok(())
 }
 
-/// Whether `snapshot` can answer questions about `daemon_sets` (those of `list`, `why-missing
+/// Whether the objects of `inv` can answer questions about `daemon_sets` (those of `list`, `why-missing
 /// --node`): each as [`check_daemon_set`]; a saved input with no DaemonSet at all cannot say
 /// anything (one that has some, none in scope, is an honest empty answer).
 ///
 /// # Errors
 /// The first [`InputGap`] found.
 pub fn check_cluster<'a>(
-    snapshot: &Snapshot,
+    inv: &Inventory,
     daemon_sets: impl IntoIterator<Item = &'a DaemonSet>,
     origin: Origin,
 ) -> Result<(), InputGap> {
     let mut any = false;
     for ds in daemon_sets {
         any = true;
-        check_daemon_set(snapshot, ds, origin)?;
+        check_daemon_set(inv, ds, origin)?;
     }
-    if origin == Origin::Saved && !any && snapshot.daemon_sets.is_empty() {
+    if origin == Origin::Saved && !any && inv.snapshot.daemon_sets.is_empty() {
         return Err(InputGap::NoSavedDaemonSets);
     }
     Ok(())
 }
 
-/// A pod the DaemonSet controls (by uid, or by name when a hand-made file has no uids).
-fn owned_by(pod: &crate::model::Pod, ds: &DaemonSet) -> bool {
-    pod.metadata.namespace == ds.metadata.namespace
-        && pod.metadata.controller_ref().is_some_and(|r| {
-            r.kind == "DaemonSet"
-                && if ds.metadata.uid.is_empty() || r.uid.is_empty() {
-                    r.name == ds.metadata.name
-                } else {
-                    r.uid == ds.metadata.uid
-                }
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Node, Pod};
+    use crate::model::{Node, Pod, Snapshot};
 
     fn ds(status: &str) -> DaemonSet {
         serde_saphyr::from_str(&format!(
@@ -167,7 +154,7 @@ mod tests {
             daemon_sets: vec![ds.clone()],
             ..Snapshot::default()
         };
-        let err = check_daemon_set(&snapshot, &ds, Origin::Saved).unwrap_err();
+        let err = check_daemon_set(&Inventory::new(&snapshot), &ds, Origin::Saved).unwrap_err();
         assert!(matches!(err, InputGap::NoSavedNodes { .. }));
         assert!(
             err.to_string()
@@ -181,10 +168,13 @@ mod tests {
             "{desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0}",
         );
         let snapshot = Snapshot::default();
-        assert_eq!(check_daemon_set(&snapshot, &empty, Origin::Live), Ok(()));
+        assert_eq!(
+            check_daemon_set(&Inventory::new(&snapshot), &empty, Origin::Live),
+            Ok(())
+        );
         let counted = ds(RUNNING_ON_3);
         assert_eq!(
-            check_daemon_set(&snapshot, &counted, Origin::Live),
+            check_daemon_set(&Inventory::new(&snapshot), &counted, Origin::Live),
             Err(InputGap::NoListedNodes {
                 daemon_set: "ops/agent".into(),
                 desired: 3
@@ -201,17 +191,23 @@ mod tests {
             ..Snapshot::default()
         };
         assert!(matches!(
-            check_daemon_set(&snapshot, &ds, Origin::Saved),
+            check_daemon_set(&Inventory::new(&snapshot), &ds, Origin::Saved),
             Err(InputGap::NoSavedPods { scheduled: 3, .. })
         ));
         // Another DaemonSet's pod does not count; its own does.
         snapshot.pods.push(pod_of("other"));
-        assert!(check_daemon_set(&snapshot, &ds, Origin::Saved).is_err());
+        assert!(check_daemon_set(&Inventory::new(&snapshot), &ds, Origin::Saved).is_err());
         snapshot.pods.push(pod_of("u1"));
-        assert_eq!(check_daemon_set(&snapshot, &ds, Origin::Saved), Ok(()));
+        assert_eq!(
+            check_daemon_set(&Inventory::new(&snapshot), &ds, Origin::Saved),
+            Ok(())
+        );
         // Live, the pod list is the cluster's answer (the status may lag).
         snapshot.pods.clear();
-        assert_eq!(check_daemon_set(&snapshot, &ds, Origin::Live), Ok(()));
+        assert_eq!(
+            check_daemon_set(&Inventory::new(&snapshot), &ds, Origin::Live),
+            Ok(())
+        );
     }
 
     #[test]
@@ -221,7 +217,7 @@ mod tests {
             ..Snapshot::default()
         };
         assert_eq!(
-            check_cluster(&empty, [], Origin::Saved),
+            check_cluster(&Inventory::new(&empty), [], Origin::Saved),
             Err(InputGap::NoSavedDaemonSets)
         );
         let ds = ds("{}");
@@ -230,11 +226,11 @@ mod tests {
             ..Snapshot::default()
         };
         assert!(matches!(
-            check_cluster(&no_nodes, [&ds], Origin::Saved),
+            check_cluster(&Inventory::new(&no_nodes), [&ds], Origin::Saved),
             Err(InputGap::NoSavedNodes { .. })
         ));
         assert_eq!(
-            check_cluster(&Snapshot::default(), [], Origin::Live),
+            check_cluster(&Inventory::new(&Snapshot::default()), [], Origin::Live),
             Ok(())
         );
     }

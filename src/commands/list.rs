@@ -56,12 +56,8 @@ pub async fn run(ctx: &Context, args: &ListArgs, out: &mut dyn Write) -> anyhow:
                 .is_none_or(|s| s.matches(&ds.metadata.labels))
         })
         .collect();
-    crate::analysis::input::check_cluster(
-        &snapshot,
-        daemon_sets.iter().copied(),
-        super::origin(ctx),
-    )?;
     let inv = Inventory::new(&snapshot);
+    crate::analysis::input::check_cluster(&inv, daemon_sets.iter().copied(), super::origin(ctx))?;
     let ctx = &ctx.for_snapshot(&snapshot);
     let list = summarize(&inv, &daemon_sets, ctx.now);
     match ctx.output {

@@ -206,10 +206,10 @@ pub fn origin(ctx: &Context) -> crate::analysis::input::Origin {
 /// The [`crate::analysis::input::InputGap`] found.
 pub fn ensure_answerable(
     ctx: &Context,
-    snapshot: &Snapshot,
+    inv: &crate::analysis::Inventory,
     ds: &crate::model::DaemonSet,
 ) -> anyhow::Result<()> {
-    crate::analysis::input::check_daemon_set(snapshot, ds, origin(ctx))?;
+    crate::analysis::input::check_daemon_set(inv, ds, origin(ctx))?;
     Ok(())
 }
 

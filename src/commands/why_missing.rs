@@ -55,7 +55,7 @@ pub async fn run(
     match target {
         Target::DaemonSet { name, nodes } => {
             let ds = find_daemon_set(&snapshot, namespace.as_deref(), &name)?;
-            super::ensure_answerable(ctx, &snapshot, ds)?;
+            super::ensure_answerable(ctx, &inv, ds)?;
             let wanted = find_nodes(&inv, &snapshot, &nodes)?;
             let mut report = why_missing(&inv, ds, wanted.as_deref(), ctx.now);
             report.as_of = ctx.as_of();
@@ -88,7 +88,7 @@ pub async fn run(
                 })
                 .collect();
             crate::analysis::input::check_cluster(
-                &snapshot,
+                &inv,
                 daemon_sets.iter().copied(),
                 super::origin(ctx),
             )?;

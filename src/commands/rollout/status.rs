@@ -48,8 +48,8 @@ pub async fn run(
             let (snapshot, ns) = offline_snapshot(ctx)?;
             let ctx = &ctx.for_snapshot(&snapshot);
             let ds = find_daemon_set(&snapshot, ns.as_deref(), name)?;
-            crate::commands::ensure_answerable(ctx, &snapshot, ds)?;
             let inv = Inventory::new(&snapshot);
+            crate::commands::ensure_answerable(ctx, &inv, ds)?;
             let status = rollout_status(&inv, ds, ctx.now);
             print_once(ctx, &status, out)?;
             Ok(outcome(&status))
@@ -100,8 +100,8 @@ pub async fn run_live(
     let ds = get_daemon_set(cluster, ns, &args.daemonset).await?;
     let pods = list_ds_pods(cluster, &ds).await?;
     let snapshot = live_snapshot(cluster, ds, pods).await?;
-    crate::commands::ensure_answerable(ctx, &snapshot, &snapshot.daemon_sets[0])?;
     let inv = Inventory::new(&snapshot);
+    crate::commands::ensure_answerable(ctx, &inv, &snapshot.daemon_sets[0])?;
     let status = rollout_status(&inv, &snapshot.daemon_sets[0], ctx.now);
     print_once(ctx, &status, out)?;
     Ok(outcome(&status))
@@ -179,8 +179,8 @@ async fn watch(
         // The clock moves on from the command's start (minReadySeconds, ages).
         let now = ctx.now + jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
         let snapshot = extras.snapshot(&ds, pods.values());
-        crate::commands::ensure_answerable(ctx, &snapshot, &snapshot.daemon_sets[0])?;
         let inv = Inventory::new(&snapshot);
+        crate::commands::ensure_answerable(ctx, &inv, &snapshot.daemon_sets[0])?;
         let status = rollout_status(&inv, &snapshot.daemon_sets[0], now);
         printer.show(&status)?;
         let end = if status.complete {
