@@ -267,13 +267,7 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
         .map(|n| n.name.as_str())
         .collect();
     let hint = (on_delete && !outdated.is_empty()).then(|| {
-        let names = match outdated.as_slice() {
-            [a] => (*a).to_owned(),
-            [a, b] => format!("{a}, {b}"),
-            [a, b, c] => format!("{a}, {b}, {c}"),
-            [a, b, c, rest @ ..] => format!("{a}, {b}, {c} and {} more", rest.len()),
-            [] => String::new(),
-        };
+        let names = name_list(&outdated);
         let n = outdated.len();
         format!(
             "OnDelete: pods change only when they are deleted; {n} node{} still run{} an older revision ({names}): kubectl ds replace {name} -n {ns} --all-outdated",
@@ -303,16 +297,21 @@ pub fn rollout_status(inv: &Inventory, ds: &DaemonSet, now: Timestamp) -> Rollou
     }
 }
 
-/// The status line when the DaemonSet's counts say done but some nodes are not.
-fn lagging_message(name: &str, lagging: &[&str]) -> String {
-    let n = lagging.len();
-    let names = match lagging {
+/// Up to three names, then how many more: `a, b, c and 2 more`.
+fn name_list(names: &[&str]) -> String {
+    match names {
         [a] => (*a).to_owned(),
         [a, b] => format!("{a}, {b}"),
         [a, b, c] => format!("{a}, {b}, {c}"),
         [a, b, c, rest @ ..] => format!("{a}, {b}, {c} and {} more", rest.len()),
         [] => String::new(),
-    };
+    }
+}
+
+/// The status line when the DaemonSet's counts say done but some nodes are not.
+fn lagging_message(name: &str, lagging: &[&str]) -> String {
+    let n = lagging.len();
+    let names = name_list(lagging);
     format!(
         "Waiting for daemon set {name:?} rollout to finish: its status counts every pod updated and available, but {n} node{} that should run one {} no ready pod of the current revision ({names})...",
         if n == 1 { "" } else { "s" },
